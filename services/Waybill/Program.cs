@@ -1,0 +1,12 @@
+using HazChem.Transport.Waybill.Extensions;
+using HazChem.Transport.Waybill.Grpc;
+using HazChem.Transport.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddWaybill();
+
+var app = builder.Build();
+app.MapGrpcService<WaybillGrpcService>();
+app.MapDefaultEndpoints();
+app.Run();

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using HazChem.Transport.Dev;
+
+var dataOption = new Option<DirectoryInfo?>("--data") { Description = "Folder for all state (SQLite files). Default: <repo>/.data/dev" };
+var portOption = new Option<int>("--port") { Description = "Gateway port for browsers and REST", DefaultValueFactory = _ => 8080 };
+var grpcPortOption = new Option<int>("--grpc-port") { Description = "Gateway port for gRPC (HTTP/2 cleartext)", DefaultValueFactory = _ => 8081 };
+var servicePortOption = new Option<int>("--service-port") { Description = "First of five service ports", DefaultValueFactory = _ => 5101 };
+var kafkaOption = new Option<string?>("--kafka") { Description = "Use this Kafka bootstrap instead of the in-process broker" };
+var verboseOption = new Option<bool>("--verbose") { Description = "Show the services' informational logs" };
+
+var root = new RootCommand("HazChem Transport dev stack: broker, five services and the gateway on one machine.")
+{
+    dataOption, portOption, grpcPortOption, servicePortOption, kafkaOption, verboseOption,
+};
+root.SetAction(async (parse, cancellationToken) =>
+{
+    using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+    using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
+
+    var repository = DevStack.FindRepositoryRoot(AppContext.BaseDirectory);
+    var data = parse.GetValue(dataOption)?.FullName ?? Path.Combine(repository, ".data", "dev");
+    var output = new Lock();
+    var options = new DevStackOptions
+    {
+        RepositoryRoot = repository,
+        DataDirectory = data,
+        GatewayPort = parse.GetValue(portOption),
+        GatewayGrpcPort = parse.GetValue(grpcPortOption),
+        ServiceBasePort = parse.GetValue(servicePortOption),
+        KafkaBootstrapServers = parse.GetValue(kafkaOption),
+        LogLevel = parse.GetValue(verboseOption) ? "Information" : "Warning",
+        Output = (name, line) =>
+        {
+            lock (output)
+            {
+                Console.WriteLine($"[{name,-15}] {line}");
+            }
+        },
+    };
+
+    Console.WriteLine($"Data folder: {data}");
+    await using var stack = DevStack.Start(options);
+    Console.WriteLine($"Kafka-protocol broker: {stack.KafkaBootstrapServers}{(options.KafkaBootstrapServers is null ? " (in-process librdkafka mock cluster)" : "")}");
+    var (healthy, body) = await stack.WaitHealthyAsync(TimeSpan.FromSeconds(60), stop.Token);
+    if (!healthy)
+    {
+        Console.Error.WriteLine($"The stack did not become healthy within 60 s. Last /health: {body}");
+        return 1;
+    }
+
+    Console.WriteLine();
+    Console.WriteLine($"  Dashboard and REST API  {stack.GatewayAddress}");
+    Console.WriteLine($"  gRPC (HTTP/2 cleartext) {stack.GatewayGrpcAddress}");
+    Console.WriteLine($"  Health                  {new Uri(stack.GatewayAddress, "health")}");
+    Console.WriteLine($"  Dev token               POST {new Uri(stack.GatewayAddress, "api/v1/dev/token")}  {{\"role\":\"admin\",\"subject\":\"me\"}}");
+    foreach (var process in stack.Processes.Where(p => p.Name != "gateway"))
+    {
+        Console.WriteLine($"  {process.Name,-22}  {process.Address} (gRPC, HTTP/2 cleartext; pid {process.ProcessId})");
+    }
+
+    Console.WriteLine();
+    Console.WriteLine("Ready. Ctrl+C stops everything.");
+    try
+    {
+        await Task.Delay(Timeout.Infinite, stop.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        Console.WriteLine("Stopping...");
+    }
+
+    return 0;
+});
+
+return await root.Parse(args).InvokeAsync();
