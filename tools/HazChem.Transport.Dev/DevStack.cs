@@ -108,6 +108,7 @@ public sealed class DevStack : IAsyncDisposable
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
             ["Auth__SigningKey"] = signingKey,
             ["Kafka__BootstrapServers"] = bootstrap,
+            ["Kafka__GroupProtocol"] = options.KafkaBootstrapServers is null ? "Consumer" : "Classic",
             ["Storage__Provider"] = "Sqlite",
             ["State__Store"] = "InMemory",
             ["Services__Qualification"] = addresses["qualification"].ToString(),

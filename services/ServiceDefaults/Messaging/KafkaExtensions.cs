@@ -56,17 +56,24 @@ public static partial class KafkaExtensions
     public static ConsumerConfig ConsumerConfig(KafkaOptions options, string groupId, string clientId)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new ConsumerConfig
+        var config = new ConsumerConfig
         {
             BootstrapServers = options.BootstrapServers,
             ClientId = options.ClientId ?? clientId,
             GroupId = groupId,
+            GroupProtocol = options.GroupProtocol,
             EnableAutoCommit = true,
             AutoCommitIntervalMs = 1000,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
         };
+        if (options.GroupProtocol == GroupProtocol.Classic)
+        {
+            // With KIP-848 the broker assigns partitions; the client-side strategy applies to the classic protocol only.
+            config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
+        }
+
+        return config;
     }
 
     /// <summary>Headers with the current trace context, so a consumer continues the producer's trace.</summary>

@@ -18,6 +18,13 @@ public sealed class KafkaOptions
     /// <summary>Client id reported to the broker; defaults to the application name.</summary>
     public string? ClientId { get; set; }
 
+    /// <summary>
+    /// Consumer group protocol: <c>Classic</c> (any broker) or <c>Consumer</c> (KIP-848, Kafka 4+ and the
+    /// librdkafka mock cluster, whose classic protocol ignores LeaveGroup so a restarted member waits out the
+    /// whole session timeout). The dev launcher sets <c>Consumer</c>.
+    /// </summary>
+    public Confluent.Kafka.GroupProtocol GroupProtocol { get; set; } = Confluent.Kafka.GroupProtocol.Classic;
+
     /// <summary>Topic names.</summary>
     [Required]
     public KafkaTopics Topics { get; set; } = new();
