@@ -53,7 +53,7 @@ root.SetAction(async (parse, cancellationToken) =>
     Console.WriteLine();
     Console.WriteLine($"  Dashboard and REST API  {stack.GatewayAddress}");
     Console.WriteLine($"  gRPC (HTTP/2 cleartext) {stack.GatewayGrpcAddress}");
-    Console.WriteLine($"  Health                  {new Uri(stack.GatewayAddress, "health")}");
+    Console.WriteLine($"  Health                  {new Uri(stack.GatewayAddress, "health")}  (gateway pid {stack["gateway"].ProcessId})");
     Console.WriteLine($"  Dev token               POST {new Uri(stack.GatewayAddress, "api/v1/dev/token")}  {{\"role\":\"admin\",\"subject\":\"me\"}}");
     foreach (var process in stack.Processes.Where(p => p.Name != "gateway"))
     {

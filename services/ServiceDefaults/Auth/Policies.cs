@@ -5,7 +5,7 @@ namespace HazChem.Transport.ServiceDefaults.Auth;
 /// <summary>
 /// Which role may do what: the one table both the gateway (per route) and the services (per RPC) use.
 /// Resource ownership (a carrier sees only its own, a terminal only its own checks) is decided by the
-/// service on top of these.
+/// service on top of these. <see cref="Roles.Service"/> is how sibling services call each other.
 /// </summary>
 public static class Policies
 {
@@ -26,6 +26,9 @@ public static class Policies
 
     /// <summary>Read waybills.</summary>
     public const string WaybillRead = "waybill.read";
+
+    /// <summary>Mark a waybill LOADED: only the loading-check service, after a confirmed PASS check.</summary>
+    public const string WaybillLoad = "waybill.load";
 
     /// <summary>Run and confirm pre-loading checks.</summary>
     public const string LoadingCheckRun = "loadingcheck.run";
@@ -55,15 +58,16 @@ public static class Policies
     public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
         [RegistryWrite] = [Roles.Admin],
-        [RegistryRead] = [Roles.Admin, Roles.Carrier, Roles.Terminal, Roles.Police],
+        [RegistryRead] = [Roles.Admin, Roles.Carrier, Roles.Terminal, Roles.Police, Roles.Service],
         [BlacklistWrite] = [Roles.Admin],
-        [QualificationEvaluate] = [Roles.Admin, Roles.Carrier, Roles.Terminal],
+        [QualificationEvaluate] = [Roles.Admin, Roles.Carrier, Roles.Terminal, Roles.Service],
         [WaybillWrite] = [Roles.Carrier, Roles.Admin],
-        [WaybillRead] = [Roles.Admin, Roles.Carrier, Roles.Terminal, Roles.Police],
+        [WaybillRead] = [Roles.Admin, Roles.Carrier, Roles.Terminal, Roles.Police, Roles.Service],
+        [WaybillLoad] = [Roles.Service],
         [LoadingCheckRun] = [Roles.Terminal],
         [LoadingCheckRead] = [Roles.Terminal, Roles.Police, Roles.Admin, Roles.Carrier],
         [PositionsReport] = [Roles.Gps],
-        [PositionsRead] = [Roles.Police, Roles.Admin, Roles.Carrier, Roles.Terminal],
+        [PositionsRead] = [Roles.Police, Roles.Admin, Roles.Carrier, Roles.Terminal, Roles.Service],
         [ZonesWrite] = [Roles.Admin],
         [ZonesRead] = [Roles.Admin, Roles.Police, Roles.Carrier, Roles.Terminal],
         [ViolationsRead] = [Roles.Police, Roles.Admin],

@@ -21,10 +21,16 @@ public static class Roles
     /// <summary>Traffic police: violations, tracks, positions; acknowledges violations.</summary>
     public const string Police = "police";
 
+    /// <summary>
+    /// A sibling service calling on its own authority (subject = its name). Never issued to users: the dev
+    /// token endpoint refuses it and the gateway routes no internal-only RPC.
+    /// </summary>
+    public const string Service = "service";
+
     /// <summary>The name of the claim that carries the role.</summary>
     public const string ClaimType = "role";
 
-    /// <summary>Every role, for validation of token requests.</summary>
+    /// <summary>Every role a user (person or device) can hold, for validation of token requests.</summary>
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         Admin, Carrier, Terminal, Gps, Police,

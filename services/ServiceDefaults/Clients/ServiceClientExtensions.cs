@@ -4,6 +4,7 @@ using Grpc.Core.Interceptors;
 using Grpc.Net.ClientFactory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HazChem.Transport.ServiceDefaults.Clients;
 
@@ -12,17 +13,27 @@ public static class ServiceClientExtensions
 {
     /// <summary>
     /// Registers <typeparamref name="TClient"/> for the service named <paramref name="serviceName"/>
-    /// (a property of <see cref="ServiceEndpointsOptions"/>, and its Dapr app id in lower case).
+    /// (a property of <see cref="ServiceEndpointsOptions"/>, and its Dapr app id in lower case). Calls carry
+    /// this service's own token (<see cref="ServiceTokenSource"/>); set a deadline on every call.
     /// </summary>
     public static IHttpClientBuilder AddServiceClient<TClient>(this IServiceCollection services, IConfiguration configuration, string serviceName)
         where TClient : ClientBase
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var dapr = configuration.GetSection(DaprOptions.SectionName).Get<DaprOptions>() ?? new DaprOptions();
+        services.TryAddSingleton<ServiceTokenSource>();
         var builder = services.AddGrpcClient<TClient>(options =>
         {
             options.Address = dapr.Enabled ? SidecarAddress(dapr) : DirectAddress(configuration, serviceName);
         });
+
+        // Sibling calls carry this service's own token; cluster traffic is cleartext HTTP/2 (TLS, if any, is the mesh's).
+        builder.AddCallCredentials((_, metadata, provider) =>
+        {
+            metadata.Add("authorization", "Bearer " + provider.GetRequiredService<ServiceTokenSource>().Token());
+            return Task.CompletedTask;
+        });
+        builder.ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true);
         builder.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
