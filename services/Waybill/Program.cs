@@ -1,6 +1,6 @@
+using HazChem.Transport.ServiceDefaults;
 using HazChem.Transport.Waybill.Extensions;
 using HazChem.Transport.Waybill.Grpc;
-using HazChem.Transport.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();

@@ -54,12 +54,12 @@ public sealed class DevStackFixture : IAsyncLifetime
         return body!.Token;
     }
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? role = null, object? json = null)
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? role = null, object? json = null, string subject = "e2e")
     {
         using var request = new HttpRequestMessage(method, path);
         if (role is not null)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(role));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(role, subject));
         }
 
         if (json is not null)

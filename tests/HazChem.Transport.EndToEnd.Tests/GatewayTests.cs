@@ -66,10 +66,10 @@ public sealed class GatewayTests(DevStackFixture stack)
     [Fact]
     public async Task AdminRoute_AdminToken_ReachesTheServiceThroughTranscoding()
     {
-        // The RPC body arrives with its own issue; until then the service honestly answers UNIMPLEMENTED (501).
+        // An incomplete carrier reaches the service, which names the bad fields (400).
         using var response = await stack.SendAsync(HttpMethod.Post, "api/v1/carriers", "admin", new { name = "x" });
 
-        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
     [Fact]
@@ -104,6 +104,6 @@ public sealed class GatewayTests(DevStackFixture stack)
 
         Assert.Equal(StatusCode.Unauthenticated, anonymous.StatusCode);
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
-        Assert.Equal(StatusCode.Unimplemented, reached.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, reached.StatusCode);
     }
 }

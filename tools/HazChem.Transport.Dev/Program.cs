@@ -8,10 +8,11 @@ var grpcPortOption = new Option<int>("--grpc-port") { Description = "Gateway por
 var servicePortOption = new Option<int>("--service-port") { Description = "First of five service ports", DefaultValueFactory = _ => 5101 };
 var kafkaOption = new Option<string?>("--kafka") { Description = "Use this Kafka bootstrap instead of the in-process broker" };
 var verboseOption = new Option<bool>("--verbose") { Description = "Show the services' informational logs" };
+var noDemoOption = new Option<bool>("--no-demo") { Description = "Do not create the demo carrier, vehicles and waybill in a fresh data folder" };
 
 var root = new RootCommand("HazChem Transport dev stack: broker, five services and the gateway on one machine.")
 {
-    dataOption, portOption, grpcPortOption, servicePortOption, kafkaOption, verboseOption,
+    dataOption, portOption, grpcPortOption, servicePortOption, kafkaOption, verboseOption, noDemoOption,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -48,6 +49,18 @@ root.SetAction(async (parse, cancellationToken) =>
     {
         Console.Error.WriteLine($"The stack did not become healthy within 60 s. Last /health: {body}");
         return 1;
+    }
+
+    if (!parse.GetValue(noDemoOption))
+    {
+        try
+        {
+            Console.WriteLine(await DemoScenario.SeedAsync(stack, data, stop.Token));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException)
+        {
+            Console.Error.WriteLine($"Demo data not created: {ex.Message}");
+        }
     }
 
     Console.WriteLine();
