@@ -36,6 +36,7 @@ public sealed class DevStackFixture : IAsyncLifetime
             GatewayPort = 0,
             GatewayGrpcPort = 0,
             ServiceBasePort = 0,
+            Jt808Port = 0,
             Output = (name, line) => _log.Enqueue($"[{name}] {line}"),
         });
         Client = new HttpClient { BaseAddress = _stack.GatewayAddress, Timeout = TimeSpan.FromSeconds(30) };

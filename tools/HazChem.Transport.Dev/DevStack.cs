@@ -24,6 +24,9 @@ public sealed record DevStackOptions
     /// <summary>First service port (services take five in a row); 0 picks free ones.</summary>
     public int ServiceBasePort { get; init; } = 5101;
 
+    /// <summary>Telemetry's JT/T 808 TCP port for vehicle terminals; 0 picks a free one.</summary>
+    public int Jt808Port { get; init; } = 6808;
+
     /// <summary>An external Kafka to use instead of the in-process broker.</summary>
     public string? KafkaBootstrapServers { get; init; }
 
@@ -57,8 +60,9 @@ public sealed class DevStack : IAsyncDisposable
     private readonly KafkaMockCluster? _kafka;
     private readonly List<ServiceProcess> _processes;
 
-    private DevStack(KafkaMockCluster? kafka, string kafkaBootstrap, List<ServiceProcess> processes, Uri gateway, Uri gatewayGrpc, string signingKey)
+    private DevStack(KafkaMockCluster? kafka, string kafkaBootstrap, List<ServiceProcess> processes, Uri gateway, Uri gatewayGrpc, string signingKey, int jt808Port)
     {
+        Jt808Port = jt808Port;
         GatewayGrpcAddress = gatewayGrpc;
         _kafka = kafka;
         KafkaBootstrapServers = kafkaBootstrap;
@@ -72,6 +76,9 @@ public sealed class DevStack : IAsyncDisposable
 
     /// <summary>The gateway's gRPC endpoint (HTTP/2 cleartext), e.g. http://localhost:8081/.</summary>
     public Uri GatewayGrpcAddress { get; }
+
+    /// <summary>Telemetry's JT/T 808 TCP port on 127.0.0.1 (vehicle terminals connect here).</summary>
+    public int Jt808Port { get; }
 
     /// <summary>The broker the services use.</summary>
     public string KafkaBootstrapServers { get; }
@@ -118,6 +125,12 @@ public sealed class DevStack : IAsyncDisposable
             ["Services__RouteCompliance"] = addresses["routecompliance"].ToString(),
         };
 
+        var jt808Port = options.Jt808Port == 0 ? FreePort() : options.Jt808Port;
+        var perService = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal)
+        {
+            ["telemetry"] = new(StringComparer.Ordinal) { ["Jt808__Port"] = jt808Port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        };
+
         var processes = new List<ServiceProcess>();
         foreach (var (name, folder, assembly) in Services)
         {
@@ -126,6 +139,11 @@ public sealed class DevStack : IAsyncDisposable
                 ["Urls"] = addresses[name].ToString(),
                 ["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(options.DataDirectory, name + ".db")}",
             };
+            foreach (var (key, value) in perService.GetValueOrDefault(name) ?? [])
+            {
+                environment[key] = value;
+            }
+
             processes.Add(new ServiceProcess(name, addresses[name], AssemblyPath(options.RepositoryRoot, folder, assembly, configuration), environment, options.Output));
         }
 
@@ -147,7 +165,7 @@ public sealed class DevStack : IAsyncDisposable
 
         processes.Add(new ServiceProcess("gateway", gatewayAddress, AssemblyPath(options.RepositoryRoot, "gateway/Gateway", "HazChem.Transport.Gateway", configuration), gatewayEnvironment, options.Output));
 
-        var stack = new DevStack(kafka, bootstrap, processes, gatewayAddress, gatewayGrpcAddress, signingKey);
+        var stack = new DevStack(kafka, bootstrap, processes, gatewayAddress, gatewayGrpcAddress, signingKey, jt808Port);
         try
         {
             foreach (var process in processes)

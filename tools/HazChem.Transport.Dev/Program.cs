@@ -6,13 +6,14 @@ var dataOption = new Option<DirectoryInfo?>("--data") { Description = "Folder fo
 var portOption = new Option<int>("--port") { Description = "Gateway port for browsers and REST", DefaultValueFactory = _ => 8080 };
 var grpcPortOption = new Option<int>("--grpc-port") { Description = "Gateway port for gRPC (HTTP/2 cleartext)", DefaultValueFactory = _ => 8081 };
 var servicePortOption = new Option<int>("--service-port") { Description = "First of five service ports", DefaultValueFactory = _ => 5101 };
+var jt808PortOption = new Option<int>("--jt808-port") { Description = "Telemetry's JT/T 808 TCP port for vehicle terminals", DefaultValueFactory = _ => 6808 };
 var kafkaOption = new Option<string?>("--kafka") { Description = "Use this Kafka bootstrap instead of the in-process broker" };
 var verboseOption = new Option<bool>("--verbose") { Description = "Show the services' informational logs" };
 var noDemoOption = new Option<bool>("--no-demo") { Description = "Do not create the demo carrier, vehicles and waybill in a fresh data folder" };
 
 var root = new RootCommand("HazChem Transport dev stack: broker, five services and the gateway on one machine.")
 {
-    dataOption, portOption, grpcPortOption, servicePortOption, kafkaOption, verboseOption, noDemoOption,
+    dataOption, portOption, grpcPortOption, servicePortOption, jt808PortOption, kafkaOption, verboseOption, noDemoOption,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -30,6 +31,7 @@ root.SetAction(async (parse, cancellationToken) =>
         GatewayPort = parse.GetValue(portOption),
         GatewayGrpcPort = parse.GetValue(grpcPortOption),
         ServiceBasePort = parse.GetValue(servicePortOption),
+        Jt808Port = parse.GetValue(jt808PortOption),
         KafkaBootstrapServers = parse.GetValue(kafkaOption),
         LogLevel = parse.GetValue(verboseOption) ? "Information" : "Warning",
         Output = (name, line) =>
@@ -68,6 +70,7 @@ root.SetAction(async (parse, cancellationToken) =>
     Console.WriteLine($"  gRPC (HTTP/2 cleartext) {stack.GatewayGrpcAddress}");
     Console.WriteLine($"  Health                  {new Uri(stack.GatewayAddress, "health")}  (gateway pid {stack["gateway"].ProcessId})");
     Console.WriteLine($"  Dev token               POST {new Uri(stack.GatewayAddress, "api/v1/dev/token")}  {{\"role\":\"admin\",\"subject\":\"me\"}}");
+    Console.WriteLine($"  JT/T 808 terminals (TCP) 127.0.0.1:{stack.Jt808Port}");
     foreach (var process in stack.Processes.Where(p => p.Name != "gateway"))
     {
         Console.WriteLine($"  {process.Name,-22}  {process.Address} (gRPC, HTTP/2 cleartext; pid {process.ProcessId})");
