@@ -1,0 +1,167 @@
+using System.Collections.Concurrent;
+using HazChem.Transport.Contracts.Telemetry.V1;
+using HazChem.Transport.Telemetry.Domain;
+using HazChem.Transport.Telemetry.Mapping;
+using HazChem.Transport.Telemetry.Options;
+using HazChem.Transport.Telemetry.Registry;
+using HazChem.Transport.Telemetry.State;
+using Microsoft.Extensions.Options;
+
+namespace HazChem.Transport.Telemetry.Pipeline;
+
+/// <summary>
+/// The position path in one place (Traccar's handler chain): every source's decoder produces <see cref="Fix"/>es,
+/// the filters below run in the order registered here, the survivors go to Kafka, then the accepted-fix handlers
+/// run in order. Adding a step means adding one line here.
+/// </summary>
+internal static class PositionHandlers
+{
+    public static IServiceCollection AddPositionPipeline(this IServiceCollection services)
+    {
+        // Filters (each skips fixes an earlier one rejected); a throwing filter fails the batch.
+        services.AddSingleton<IFixFilter, BindingFilter>();      // T-UNBOUND
+        services.AddSingleton<IFixFilter, PlausibilityFilter>(); // T-INVALID, T-RANGE, T-FUTURE
+        services.AddSingleton<IFixFilter, HistoryFilter>();      // T-DUPLICATE, T-JUMP; marks late fixes
+
+        // After Kafka confirmed delivery; a throwing handler is logged and the next still runs.
+        services.AddSingleton<IAcceptedFixHandler, LatestPositionHandler>();
+
+        services.AddSingleton<IngestPipeline>();
+        return services;
+    }
+}
+
+/// <summary>
+/// T-UNBOUND. A JT/T 808 fix carries the plate its authenticated connection is bound to (none: not authenticated);
+/// a gateway fix names a plate that must be a registered vehicle (looked up once per plate per batch, cached).
+/// </summary>
+internal sealed class BindingFilter(IVehicleDirectory vehicles) : IFixFilter
+{
+    public async ValueTask FilterAsync(FixBatch batch, CancellationToken cancellationToken)
+    {
+        Dictionary<string, bool>? registered = null;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var fix = batch.Fixes[i];
+            if (batch.IsRejected(i))
+            {
+                continue;
+            }
+
+            if (fix.Source == PositionSource.Jt808)
+            {
+                if (fix.Plate.Length == 0)
+                {
+                    batch.Reject(i, new Rejection(FixCodes.Unbound, $"terminal {fix.TerminalPhone} reported a location before authenticating (0x0102) on this connection"));
+                }
+
+                continue;
+            }
+
+            registered ??= new Dictionary<string, bool>(StringComparer.Ordinal);
+            if (!registered.TryGetValue(fix.Plate, out var known))
+            {
+                known = await vehicles.FindByPlateAsync(fix.Plate, cancellationToken) is not null;
+                registered[fix.Plate] = known;
+            }
+
+            if (!known)
+            {
+                batch.Reject(i, new Rejection(FixCodes.Unbound, $"plate {fix.Plate} is not a registered vehicle"));
+            }
+        }
+    }
+}
+
+/// <summary>T-INVALID, T-RANGE, T-FUTURE: the fix on its own.</summary>
+internal sealed class PlausibilityFilter(IOptions<TelemetryOptions> options) : IFixFilter
+{
+    public ValueTask FilterAsync(FixBatch batch, CancellationToken cancellationToken)
+    {
+        var thresholds = new FixThresholds(options.Value.MaxFutureSkew, options.Value.MaxImpliedSpeedKmh);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (!batch.IsRejected(i) && FixRules.CheckAlone(batch.Fixes[i], thresholds) is { } rejection)
+            {
+                batch.Reject(i, rejection);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// T-DUPLICATE and T-JUMP against the vehicle's recent accepted fixes in this process, which it then records
+/// (forgotten again if the batch is not delivered). A fix older than the vehicle's newest is marked late.
+/// </summary>
+internal sealed class HistoryFilter(IOptions<TelemetryOptions> options) : IFixFilter
+{
+    private readonly ConcurrentDictionary<string, VehicleFixHistory> _histories = new(StringComparer.Ordinal);
+
+    public ValueTask FilterAsync(FixBatch batch, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var thresholds = new FixThresholds(settings.MaxFutureSkew, settings.MaxImpliedSpeedKmh);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch.IsRejected(i))
+            {
+                continue;
+            }
+
+            var fix = batch.Fixes[i];
+            var history = _histories.GetOrAdd(fix.Plate, static (_, capacity) => new VehicleFixHistory(capacity), settings.RecentFixesPerVehicle);
+            lock (history)
+            {
+                if (FixRules.CheckAgainstHistory(fix, history, thresholds) is { } rejection)
+                {
+                    batch.Reject(i, rejection);
+                    continue;
+                }
+
+                if (history.Newest is { } newest && newest > fix.FixTime)
+                {
+                    fix.Late = true;
+                }
+
+                history.Add(AcceptedFix.Of(fix.FixTime, fix.Lat, fix.Lon));
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public void Forget(FixBatch batch)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (!batch.IsRejected(i) && _histories.TryGetValue(batch.Fixes[i].Plate, out var history))
+            {
+                lock (history)
+                {
+                    var fix = batch.Fixes[i];
+                    history.Remove(AcceptedFix.Of(fix.FixTime, fix.Lat, fix.Lon));
+                }
+            }
+        }
+    }
+}
+
+/// <summary>Offers each vehicle's newest accepted fix of the batch to the latest-position store (which keeps the newest by fix time).</summary>
+internal sealed class LatestPositionHandler(ILatestPositions latest) : IAcceptedFixHandler
+{
+    public Task HandleAsync(IReadOnlyList<PositionReported> accepted, CancellationToken cancellationToken)
+    {
+        var newest = new Dictionary<string, PositionReported>(StringComparer.Ordinal);
+        foreach (var fix in accepted)
+        {
+            if (!newest.TryGetValue(fix.Plate, out var current) || current.FixTime.ToDateTimeOffset() < fix.FixTime.ToDateTimeOffset())
+            {
+                newest[fix.Plate] = fix;
+            }
+        }
+
+        return latest.OfferAsync([.. newest.Values.Select(PositionMapping.ToVehiclePosition)], cancellationToken);
+    }
+}
