@@ -61,6 +61,25 @@ public sealed class KafkaConsumerServiceTests(KafkaFixture kafka) : IClassFixtur
         Assert.Equal(["m2", "m3"], recovered.Handled.SkipWhile(m => m != "m2"));
     }
 
+    [Fact]
+    public async Task Start_BeforeTopicExists_ConsumesWhatIsProducedLater()
+    {
+        kafka.Require();
+        var ct = TestContext.Current.CancellationToken;
+        // Not created up front: on a fresh dev stack the first producer creates the topic after consumers started.
+        var topic = "consumer-fresh-" + Guid.NewGuid().ToString("N");
+        var options = Options(topic);
+        var consumer = new RecordingConsumer(options, "g-" + Guid.NewGuid().ToString("N"), topic, failOn: null);
+        await consumer.StartAsync(ct);
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        await ProduceAsync(options, topic, 0, 2, ct);
+
+        await consumer.WaitForAsync(2, Patience);
+        await consumer.StopAsync(ct);
+
+        Assert.Equal(["m0", "m1"], consumer.Handled);
+    }
+
     private KafkaOptions Options(string topic) => new()
     {
         BootstrapServers = kafka.BootstrapServers,

@@ -44,7 +44,9 @@ public abstract partial class KafkaConsumerService : BackgroundService
         using var consumer = new ConsumerBuilder<string, byte[]>(KafkaExtensions.ConsumerConfig(_options, _groupId, _clientId))
             .SetErrorHandler((_, error) => LogBrokerError(_logger, _groupId, error.Reason))
             .Build();
-        consumer.Subscribe(Topics(_options));
+        var topics = Topics(_options);
+        EnsureTopics(topics);
+        consumer.Subscribe(topics);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -69,6 +71,35 @@ public abstract partial class KafkaConsumerService : BackgroundService
             consumer.Close();
         }
     }
+
+    /// <summary>
+    /// A consumer that subscribes before its topic exists may never be assigned it (seen with the KIP-848 group
+    /// protocol on librdkafka's mock cluster, the dev stack's broker). A producer's metadata request creates the
+    /// topic where the broker allows auto-creation; elsewhere topics are provisioned and this only reads metadata.
+    /// </summary>
+    private void EnsureTopics(IReadOnlyCollection<string> topics)
+    {
+        try
+        {
+            using var producer = new ProducerBuilder<Null, Null>(KafkaExtensions.ProducerConfig(_options, _clientId + "-metadata")).Build();
+            using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+            foreach (var topic in topics)
+            {
+                var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault(t => t.Topic == topic);
+                if (metadata is null || metadata.Error.IsError)
+                {
+                    LogTopicMissing(_logger, _groupId, topic, metadata?.Error.Reason ?? "not listed");
+                }
+            }
+        }
+        catch (KafkaException ex)
+        {
+            LogTopicMissing(_logger, _groupId, string.Join(",", topics), ex.Error.Reason);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consumer {GroupId}: topic {Topic} is not available yet ({Reason}); subscribing anyway")]
+    private static partial void LogTopicMissing(ILogger logger, string groupId, string topic, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consumer {GroupId}: {Reason}")]
     private static partial void LogBrokerError(ILogger logger, string groupId, string reason);
