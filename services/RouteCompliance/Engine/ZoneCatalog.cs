@@ -23,8 +23,11 @@ internal sealed partial class ZoneCatalog(ZoneStore store, TimeProvider time, IL
     /// <summary>The catalogue version the index was built from (-1 before the first load).</summary>
     public long Version => _snapshot?.Version ?? -1;
 
-    /// <summary>Parses and validates a FeatureCollection and stores every zone (replacing by id), all or nothing.</summary>
-    public async Task<IReadOnlyList<ZoneDefinition>> ImportAsync(Struct? featureCollection, Crs crs, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses and validates a FeatureCollection and stores every zone (replacing by id), all or nothing. With
+    /// <paramref name="repairInvalidGeometry"/> invalid geometry is repaired (and each repair reported) instead of refused.
+    /// </summary>
+    public async Task<ZoneImportResult> ImportAsync(Struct? featureCollection, Crs crs, bool repairInvalidGeometry, CancellationToken cancellationToken)
     {
         if (featureCollection is null || featureCollection.Fields.Count == 0)
         {
@@ -37,7 +40,10 @@ internal sealed partial class ZoneCatalog(ZoneStore store, TimeProvider time, IL
             Crs.Gcj02 => SourceCrs.Gcj02,
             _ => throw new InvalidInputException("crs", $"unknown CRS {(int)crs}: use WGS84 or GCJ02"),
         };
-        var result = ZoneGeoJson.Parse(JsonFormatter.Default.Format(featureCollection), sourceCrs);
+        var result = ZoneGeoJson.Parse(
+            JsonFormatter.Default.Format(featureCollection),
+            sourceCrs,
+            repairInvalidGeometry ? new ZoneImportOptions { RepairInvalidGeometry = true } : ZoneImportOptions.Strict);
         if (!result.IsValid)
         {
             throw new InvalidInputException(result.Errors
@@ -54,7 +60,7 @@ internal sealed partial class ZoneCatalog(ZoneStore store, TimeProvider time, IL
 
         await store.ImportAsync(result.Zones, time.GetUtcNow(), cancellationToken);
         await RefreshAsync(force: true, cancellationToken);
-        return result.Zones;
+        return result;
     }
 
     /// <summary>Deletes a zone; NOT_FOUND when it does not exist.</summary>

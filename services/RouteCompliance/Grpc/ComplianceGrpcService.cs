@@ -31,9 +31,10 @@ internal sealed class ComplianceGrpcService(
     [Authorize(Policy = Policies.ZonesWrite)]
     public override async Task<ImportZonesResponse> ImportZones(ImportZonesRequest request, ServerCallContext context)
     {
-        var imported = await catalog.ImportAsync(request.FeatureCollection, request.Crs, context.CancellationToken);
-        var response = new ImportZonesResponse { Imported = imported.Count };
-        response.ZoneIds.AddRange(imported.Select(z => z.Id));
+        var result = await catalog.ImportAsync(request.FeatureCollection, request.Crs, request.RepairInvalidGeometry, context.CancellationToken);
+        var response = new ImportZonesResponse { Imported = result.Zones.Count };
+        response.ZoneIds.AddRange(result.Zones.Select(z => z.Id));
+        response.Repairs.AddRange(result.Repairs.Select(r => $"feature {r.FeatureIndex} (id '{r.FeatureId}') {r.Field}: {r.Message}"));
         return response;
     }
 

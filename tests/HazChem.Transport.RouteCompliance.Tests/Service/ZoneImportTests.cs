@@ -116,6 +116,30 @@ public sealed class ZoneImportTests(PostgresFixture postgres, KafkaFixture kafka
     }
 
     [Fact]
+    public async Task ImportZones_WholePublishedDistrictFile_RefusedByNameThenImportedWithRepairsListed()
+    {
+        await using var stack = await ComplianceStack.CreateAsync(postgres, kafka, null, "rc_zone_repair");
+        var host = await stack.StartHostAsync();
+        var file = JsonNode.Parse(await File.ReadAllTextAsync(Districts.RequireFile("chongqing_districts_gcj02.geojson"), TestContext.Current.CancellationToken))!;
+        var strict = new JsonObject { ["crs"] = "GCJ02", ["featureCollection"] = file.DeepClone() };
+
+        var (strictStatus, strictText) = await host.RestAsync(HttpMethod.Post, "/api/v1/zones:import", "admin", "authority-1", strict.ToJsonString());
+
+        // The published outlines are simplified to ~100 m: some rings degenerate. Refused by name, nothing imported.
+        Assert.Equal(HttpStatusCode.BadRequest, strictStatus);
+        Assert.Contains("500104", strictText, StringComparison.Ordinal);
+        Assert.Empty((await host.Client.ListZonesAsync(new ListZonesRequest(), host.As("admin", "authority-1"))).Zones);
+
+        var repair = new JsonObject { ["crs"] = "GCJ02", ["repairInvalidGeometry"] = true, ["featureCollection"] = file.DeepClone() };
+        var (status, text) = await host.RestAsync(HttpMethod.Post, "/api/v1/zones:import", "admin", "authority-1", repair.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var imported = ComplianceHost.Parse(text);
+        Assert.Equal(file["features"]!.AsArray().Count, imported.GetProperty("imported").GetInt32());
+        Assert.Contains(imported.GetProperty("repairs").EnumerateArray(), r => r.GetString()!.Contains("500104", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ImportZones_SameIdAgain_ReplacesItAndDeleteRemovesIt()
     {
         await using var stack = await ComplianceStack.CreateAsync(postgres, kafka, null, "rc_zone_replace");
