@@ -10,10 +10,11 @@ var jt808PortOption = new Option<int>("--jt808-port") { Description = "Telemetry
 var kafkaOption = new Option<string?>("--kafka") { Description = "Use this Kafka bootstrap instead of the in-process broker" };
 var verboseOption = new Option<bool>("--verbose") { Description = "Show the services' informational logs" };
 var noDemoOption = new Option<bool>("--no-demo") { Description = "Do not create the demo carrier, vehicles and waybill in a fresh data folder" };
+var simulateOption = new Option<int>("--simulate") { Description = "Once healthy, run the fleet simulator with N trucks over JT/T 808 to Telemetry (it registers its fleet and a restricted zone first)" };
 
 var root = new RootCommand("HazChem Transport dev stack: broker, five services and the gateway on one machine.")
 {
-    dataOption, portOption, grpcPortOption, servicePortOption, jt808PortOption, kafkaOption, verboseOption, noDemoOption,
+    dataOption, portOption, grpcPortOption, servicePortOption, jt808PortOption, kafkaOption, verboseOption, noDemoOption, simulateOption,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -76,6 +77,10 @@ root.SetAction(async (parse, cancellationToken) =>
         Console.WriteLine($"  {process.Name,-22}  {process.Address} (gRPC, HTTP/2 cleartext; pid {process.ProcessId})");
     }
 
+    await using var simulator = parse.GetValue(simulateOption) is > 0 and var trucks
+        ? await StartSimulatorAsync(stack, repository, trucks, options.Output, stop.Token)
+        : null;
+
     Console.WriteLine();
     Console.WriteLine("Ready. Ctrl+C stops everything.");
     try
@@ -91,3 +96,17 @@ root.SetAction(async (parse, cancellationToken) =>
 });
 
 return await root.Parse(args).InvokeAsync();
+
+static async Task<SimulatorProcess?> StartSimulatorAsync(DevStack stack, string repository, int trucks, Action<string, string> output, CancellationToken cancellationToken)
+{
+    try
+    {
+        Console.WriteLine($"  Fleet simulator         {trucks} trucks over JT/T 808 to 127.0.0.1:{stack.Jt808Port} (output prefixed [simulator])");
+        return await SimulatorProcess.StartAsync(repository, SimulatorProcess.Arguments(stack, trucks), output, cancellationToken);
+    }
+    catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+    {
+        Console.Error.WriteLine($"Fleet simulator not started: {ex.Message}");
+        return null;
+    }
+}

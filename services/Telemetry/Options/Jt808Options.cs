@@ -21,6 +21,14 @@ internal sealed class Jt808Options : IValidatableObject
     [Required]
     public string BindAddress { get; set; } = "0.0.0.0";
 
+    /// <summary>
+    /// Most connections held at once; more are accepted and closed at once (terminals reconnect, a load balancer
+    /// spreads them). 0 = the process's open-files limit less a reserve of 1,024 for everything else — a .NET
+    /// process that runs out of descriptors fails in unrelated places, so the server never takes the last ones.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int MaxConnections { get; set; }
+
     /// <summary>A connection that sends nothing for this long is closed (terminals heartbeat every 30–60 s).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);

@@ -27,6 +27,8 @@ internal sealed partial class Jt808Listener(
     private Socket? _socket;
     private Task? _acceptLoop;
     private long _nextId;
+    private int _maxConnections = int.MaxValue;
+    private long _refused;
 
     /// <summary>Where the server listens (with the real port when configured as 0); null when disabled or not started.</summary>
     public IPEndPoint? LocalEndPoint { get; private set; }
@@ -56,6 +58,7 @@ internal sealed partial class Jt808Listener(
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         LogListening(logger, LocalEndPoint);
         var shared = new Jt808ConnectionServices(pipeline, vehicles, authCodes, profiles, settings, time, logger);
+        _maxConnections = settings.MaxConnections > 0 ? settings.MaxConnections : DefaultMaxConnections();
         _acceptLoop = AcceptLoopAsync(socket, shared);
         return Task.CompletedTask;
     }
@@ -105,8 +108,21 @@ internal sealed partial class Jt808Listener(
             }
             catch (SocketException ex)
             {
-                // e.g. the peer reset before accept completed, or too many open files: keep accepting.
+                // e.g. the peer reset before accept completed, or too many open files: keep accepting, but give the
+                // process a moment to free descriptors instead of spinning on the failure.
                 LogAcceptFailed(logger, ex.SocketErrorCode);
+                await DelayQuietlyAsync(TimeSpan.FromMilliseconds(100));
+                continue;
+            }
+
+            if (_connections.Count >= _maxConnections)
+            {
+                client.Dispose();
+                if (Interlocked.Increment(ref _refused) % 1000 == 1)
+                {
+                    LogConnectionLimit(logger, _maxConnections, Interlocked.Read(ref _refused));
+                }
+
                 continue;
             }
 
@@ -119,6 +135,43 @@ internal sealed partial class Jt808Listener(
             {
                 _connections.TryRemove(id, out _);
             }
+        }
+    }
+
+    /// <summary>The open-files soft limit (Linux <c>/proc/self/limits</c>) less a reserve; 100,000 where it cannot be read.</summary>
+    internal static int DefaultMaxConnections()
+    {
+        const int Reserve = 1024;
+        try
+        {
+            var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+            var soft = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(3);
+            if (int.TryParse(soft, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit))
+            {
+                return Math.Max(1, limit - Reserve);
+            }
+        }
+        catch (IOException)
+        {
+            // Not Linux: fall through.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Not readable: fall through.
+        }
+
+        return 100_000;
+    }
+
+    private async Task DelayQuietlyAsync(TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loop ends on its next check.
         }
     }
 
@@ -141,6 +194,9 @@ internal sealed partial class Jt808Listener(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "JT/T 808 server listening on {EndPoint}")]
     private static partial void LogListening(ILogger logger, IPEndPoint endPoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "JT/T 808 connection limit {Limit} reached: new connections are closed ({Refused} so far)")]
+    private static partial void LogConnectionLimit(ILogger logger, int limit, long refused);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "JT/T 808 accept failed: {Error}")]
     private static partial void LogAcceptFailed(ILogger logger, SocketError error);
