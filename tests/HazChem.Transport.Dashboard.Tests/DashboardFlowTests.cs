@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using HazChem.Transport.TestSupport;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

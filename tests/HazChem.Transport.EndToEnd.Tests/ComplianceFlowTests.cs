@@ -233,6 +233,9 @@ public sealed class ComplianceFlowTests(DevStackFixture stack)
         using var issued = await stack.SendAsync(HttpMethod.Post, "api/v1/waybills", "carrier", waybill, subject: r.CarrierId);
         var body = await Body(issued);
         Assert.True(issued.StatusCode == HttpStatusCode.OK, body.ToString());
+        // Trucks start long after their waybill is issued; here the fixes follow at once, so let RouteCompliance take
+        // the waybill in first (otherwise, on a busy machine, the truck is judged as travelling with no waybill).
+        await HazChem.Transport.TestSupport.TripReadiness.WaitAsync(stack.Stack.KafkaBootstrapServers, body.GetProperty("id").GetString()!, TimeSpan.FromSeconds(90));
     }
 
     private async Task<Registry> RegisterAsync(string suffix)

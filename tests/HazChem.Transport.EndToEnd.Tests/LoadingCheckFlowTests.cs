@@ -155,7 +155,7 @@ public sealed class LoadingCheckFlowTests(DevStackFixture stack)
         tankNumber = r.Tank,
     };
 
-    private static IEnumerable<JsonElement> Items(JsonElement check) => check.GetProperty("items").EnumerateArray();
+    private static List<JsonElement> Items(JsonElement check) => [.. check.GetProperty("items").EnumerateArray()];
 
     private static bool Passed(JsonElement item) => item.TryGetProperty("passed", out var passed) && passed.GetBoolean();
 

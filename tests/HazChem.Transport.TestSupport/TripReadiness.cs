@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace HazChem.Transport.Dashboard.Tests;
+namespace HazChem.Transport.TestSupport;
 
 /// <summary>
 /// Waits until RouteCompliance has taken in a waybill: finds the waybill's event on the waybill-events topic and
@@ -8,11 +8,14 @@ namespace HazChem.Transport.Dashboard.Tests;
 /// its directory). Without this, fixes can overtake the waybill event on a busy machine and the truck is judged
 /// as travelling with no waybill.
 /// </summary>
-internal static class TripReadiness
+public static class TripReadiness
 {
+    /// <summary>The waybill-events topic (its default name).</summary>
     public const string Topic = "hazchem.waybill-events.v1";
+    /// <summary>RouteCompliance's trips consumer group (its default name).</summary>
     public const string TripsGroup = "routecompliance-trips";
 
+    /// <summary>Returns once the trips group committed past the waybill's (latest) event; throws <see cref="TimeoutException"/> otherwise.</summary>
     public static async Task WaitAsync(string bootstrapServers, string waybillId, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
