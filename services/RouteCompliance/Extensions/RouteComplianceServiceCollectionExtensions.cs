@@ -24,6 +24,7 @@ internal static class RouteComplianceServiceCollectionExtensions
         services.AddSingleton<ZoneStore>();
         services.AddSingleton<TripStore>();
         services.AddSingleton<ViolationStore>();
+        services.AddSingleton<HazChem.Transport.RouteCompliance.Operations.ComplianceOperations>();
         services.AddHotState(builder.Configuration);
 
         services.AddSingleton<ZoneCatalog>();
