@@ -48,7 +48,7 @@ public sealed class LoadingCheckFlowTests(DevStackFixture stack)
         }
 
         // 3. A driver who is not the waybill's fails PERSONNEL.
-        var otherDriver = await CreatePersonAsync(r.CarrierId, "DRIVER", IdNumber("50010119920202" + suffix[^3..]));
+        var otherDriver = await E2eRegistry.CreatePersonAsync(stack, r.CarrierId, "DRIVER", E2eRegistry.IdNumber("50010119920202" + suffix[^3..]), "2028-05-01");
         var wrongDriver = await CheckAsync(terminal, CheckRequest(terminal, waybillId, r with { DriverId = otherDriver }));
         Assert.Equal("REFUSE", wrongDriver.GetProperty("verdict").GetString());
         var personnel = Items(wrongDriver).Single(i => i.GetProperty("category").GetString() == "PERSONNEL");
@@ -191,87 +191,8 @@ public sealed class LoadingCheckFlowTests(DevStackFixture stack)
         return body.GetProperty("id").GetString()!;
     }
 
-    private async Task<Registry> RegisterAsync(string suffix)
-    {
-        var tail = suffix[^5..];
-        using var carrierResponse = await stack.SendAsync(HttpMethod.Post, "api/v1/carriers", "admin", new
-        {
-            name = $"重庆危货运输{suffix}有限公司",
-            creditCode = CreditCode("9150000" + tail + "MA5U0"),
-            permit = new { number = $"渝交运管许可字6000{suffix}号", validFrom = "2024-01-01", validUntil = "2028-12-31", scope = new[] { "2.1", "3", "8" } },
-        });
-        var carrierBody = await Body(carrierResponse);
-        Assert.True(carrierResponse.IsSuccessStatusCode, carrierBody.ToString());
-        var carrierId = carrierBody.GetProperty("id").GetString()!;
+    private Task<Registry> RegisterAsync(string suffix) =>
+        E2eRegistry.RegisterAsync(stack, suffix, new FleetSeries("6000", 'B', "TK", "500101", '0', ["2.1", "3", "8"]));
 
-        var plate = "渝B" + tail;
-        using (var vehicle = await stack.SendAsync(HttpMethod.Post, $"api/v1/carriers/{carrierId}/vehicles", "admin", new
-        {
-            plate,
-            kind = "TANK_TRUCK",
-            ratedLoadKg = 30000,
-            roadTransportCert = new { number = "6000" + suffix, validUntil = "2027-06-30" },
-            inspectionValidUntil = "2027-03-31",
-            terminalPhone = "0139" + suffix.PadLeft(8, '0')[..8],
-        }))
-        {
-            Assert.True(vehicle.IsSuccessStatusCode, await vehicle.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        }
-
-        var driver = await CreatePersonAsync(carrierId, "DRIVER", IdNumber("50010119900101" + tail[2..]));
-        var escort = await CreatePersonAsync(carrierId, "ESCORT", IdNumber("50010119850615" + tail[2..]));
-        var tank = "TK" + suffix.PadLeft(7, '0');
-        using (var tankResponse = await stack.SendAsync(HttpMethod.Post, $"api/v1/carriers/{carrierId}/tanks", "admin", new
-        {
-            number = tank,
-            capacityLitres = 30000,
-            inspectionValidUntil = "2027-01-31",
-            media = new[] { new { unNumber = "1203", maxLoadKg = 21000 } },
-        }))
-        {
-            Assert.True(tankResponse.IsSuccessStatusCode, await tankResponse.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        }
-
-        return new Registry(carrierId, plate, driver, escort, tank);
-    }
-
-    private async Task<string> CreatePersonAsync(string carrierId, string role, string idNumber)
-    {
-        using var response = await stack.SendAsync(HttpMethod.Post, $"api/v1/carriers/{carrierId}/personnel", "admin", new
-        {
-            idNumber,
-            name = role == "DRIVER" ? "张三" : "李四",
-            role,
-            qualification = new { number = idNumber, validUntil = "2028-05-01", scope = new[] { "2", "3", "8" } },
-        });
-        var body = await Body(response);
-        Assert.True(response.IsSuccessStatusCode, body.ToString());
-        return body.GetProperty("id").GetString()!;
-    }
-
-    private static async Task<JsonElement> Body(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text);
-    }
-
-    /// <summary>GB 32100 check character.</summary>
-    private static string CreditCode(string base17)
-    {
-        const string Alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-        int[] weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-        var sum = base17.Select((c, i) => Alphabet.IndexOf(c, StringComparison.Ordinal) * weights[i]).Sum();
-        var check = 31 - (sum % 31);
-        return base17 + Alphabet[check == 31 ? 0 : check];
-    }
-
-    /// <summary>GB 11643 check digit.</summary>
-    private static string IdNumber(string base17)
-    {
-        int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        var sum = base17.Select((c, i) => (c - '0') * weights[i]).Sum();
-        return base17 + "10X98765432"[sum % 11];
-    }
-
-    private sealed record Registry(string CarrierId, string Plate, string DriverId, string EscortId, string Tank);
+    private static Task<JsonElement> Body(HttpResponseMessage response) => E2eRegistry.BodyAsync(response);
 }

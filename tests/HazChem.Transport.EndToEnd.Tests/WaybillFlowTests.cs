@@ -171,29 +171,9 @@ public sealed class WaybillFlowTests(DevStackFixture stack)
         ["emergencyPhone"] = emergencyPhone,
     };
 
-    private static async Task<JsonElement> Body(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text);
-    }
+    private static Task<JsonElement> Body(HttpResponseMessage response) => E2eRegistry.BodyAsync(response);
 
-    /// <summary>GB 32100 check character.</summary>
-    private static string CreditCode(string base17)
-    {
-        const string Alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-        int[] weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-        var sum = base17.Select((c, i) => Alphabet.IndexOf(c, StringComparison.Ordinal) * weights[i]).Sum();
-        var check = 31 - (sum % 31);
-        return base17 + Alphabet[check == 31 ? 0 : check];
-    }
+    private static string CreditCode(string base17) => E2eRegistry.CreditCode(base17);
 
-    /// <summary>GB 11643 check digit.</summary>
-    private static string IdNumber(string base17)
-    {
-        int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        var sum = base17.Select((c, i) => (c - '0') * weights[i]).Sum();
-        return base17 + "10X98765432"[sum % 11];
-    }
-
-    private sealed record Registry(string CarrierId, string Plate, string DriverId, string EscortId, string Tank);
+    private static string IdNumber(string base17) => E2eRegistry.IdNumber(base17);
 }
