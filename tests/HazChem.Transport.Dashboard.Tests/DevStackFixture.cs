@@ -17,6 +17,7 @@ public sealed class DevStackGroup : ICollectionFixture<DevStackFixture>
 public sealed class DevStackFixture : IAsyncLifetime
 {
     private readonly ConcurrentQueue<string> _log = new();
+    private readonly ConcurrentDictionary<(string Role, string Subject), string> _tokens = new();
     private DevStack? _stack;
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "hazchem-dashboard-" + Guid.NewGuid().ToString("N"));
@@ -54,11 +55,18 @@ public sealed class DevStackFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A dev token for the role and subject, issued once and reused (the token endpoint is rate-limited).</summary>
     public async Task<string> TokenAsync(string role, string subject)
     {
+        if (_tokens.TryGetValue((role, subject), out var cached))
+        {
+            return cached;
+        }
+
         using var response = await Client.PostAsJsonAsync("api/v1/dev/token", new { role, subject });
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        return _tokens.GetOrAdd((role, subject), token);
     }
 
     /// <summary>Sends JSON as <paramref name="role"/>; returns the status and the body (default when empty).</summary>

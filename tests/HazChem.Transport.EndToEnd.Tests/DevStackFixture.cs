@@ -16,6 +16,7 @@ public sealed class DevStackGroup : ICollectionFixture<DevStackFixture>
 public sealed class DevStackFixture : IAsyncLifetime
 {
     private readonly ConcurrentQueue<string> _log = new();
+    private readonly ConcurrentDictionary<(string Role, string Subject), string> _tokens = new();
     private DevStack? _stack;
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "hazchem-e2e-" + Guid.NewGuid().ToString("N"));
@@ -47,12 +48,21 @@ public sealed class DevStackFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A dev token for the role and subject, issued once and reused (tokens live 12 h): the gateway rate-limits
+    /// its token endpoint per client, and asking for one per request trips it (429) on a slow machine.
+    /// </summary>
     public async Task<string> TokenAsync(string role, string subject = "e2e")
     {
+        if (_tokens.TryGetValue((role, subject), out var cached))
+        {
+            return cached;
+        }
+
         using var response = await Client.PostAsJsonAsync("api/v1/dev/token", new { role, subject });
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<TokenResponse>();
-        return body!.Token;
+        return _tokens.GetOrAdd((role, subject), body!.Token);
     }
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? role = null, object? json = null, string subject = "e2e")
