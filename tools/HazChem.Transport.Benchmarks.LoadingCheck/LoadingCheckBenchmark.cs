@@ -40,19 +40,18 @@ internal static class LoadingCheckBenchmark
             .SelectMany((v, i) => Enumerable.Range(0, settings.Terminals).Select(t => (Terminal: t, Body: CheckBody(seed.TerminalIds[t], v))))
             .ToArray();
 
-        output.WriteLine($"Offering {settings.Rate} checks/s: {settings.Warmup.TotalSeconds:0} s warm-up, then {settings.Duration.TotalSeconds:0} s measured ...");
-        var total = (int)(settings.Rate * (settings.Warmup + settings.Duration).TotalSeconds);
-        var warmupCount = (int)(settings.Rate * settings.Warmup.TotalSeconds);
+        output.WriteLine($"Offering {settings.Rate} checks/s: {settings.Warmup.TotalSeconds:0} s warm-up ramping up to that rate, then {settings.Duration.TotalSeconds:0} s measured ...");
+        var warmupCount = (int)(settings.Rate * settings.Warmup.TotalSeconds / 2);
+        var total = warmupCount + (int)(settings.Rate * settings.Duration.TotalSeconds);
         var latencies = new ConcurrentBag<double>();
         var errors = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var verdicts = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var inFlight = new List<Task>(total);
         var clock = Stopwatch.StartNew();
-        var interval = 1.0 / settings.Rate;
         double measuredStart = settings.Warmup.TotalSeconds;
         for (var i = 0; i < total; i++)
         {
-            var due = i * interval;
+            var due = DueSeconds(i, settings.Rate, settings.Warmup.TotalSeconds);
             var wait = due - clock.Elapsed.TotalSeconds;
             if (wait > 0.001)
             {
@@ -68,6 +67,20 @@ internal static class LoadingCheckBenchmark
         var measuredEnd = clock.Elapsed.TotalSeconds;
         Report(output, settings, latencies, errors, verdicts, measuredEnd - measuredStart);
         return 0;
+    }
+
+    /// <summary>
+    /// When request <paramref name="index"/> is due: during the warm-up the rate climbs linearly from 0 to
+    /// <paramref name="rate"/> (a fresh stack JIT-compiles for its first half minute and would otherwise start the
+    /// measurement with a backlog), then it stays at <paramref name="rate"/>. Latency is measured from this due
+    /// time, not from the send, so a stalled system cannot hide its queue (no coordinated omission).
+    /// </summary>
+    internal static double DueSeconds(int index, int rate, double warmupSeconds)
+    {
+        var warmupCount = (int)(rate * warmupSeconds / 2);
+        return index < warmupCount
+            ? Math.Sqrt(2 * warmupSeconds * index / rate)
+            : warmupSeconds + ((index - warmupCount) / (double)rate);
     }
 
     private static async Task SendAsync(

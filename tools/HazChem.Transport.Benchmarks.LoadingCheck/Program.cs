@@ -2,10 +2,14 @@ using System.CommandLine;
 using HazChem.Transport.Benchmarks.LoadingCheck;
 using HazChem.Transport.Dev;
 
-var gatewayOption = new Option<Uri?>("--gateway") { Description = "A running gateway (e.g. http://localhost:8080/); default: start the dev stack in a temporary folder" };
+var gatewayOption = new Option<Uri?>("--gateway")
+{
+    Description = "A running gateway (e.g. http://localhost:8080/); default: start the dev stack in a temporary folder",
+    CustomParser = r => Uri.TryCreate(r.Tokens[0].Value, UriKind.Absolute, out var uri) ? uri : ParseError(r, $"'{r.Tokens[0].Value}' is not an absolute URL"),
+};
 var rateOption = new Option<int>("--rate") { Description = "Offered load in checks per second", DefaultValueFactory = _ => 200 };
 var durationOption = new Option<int>("--duration") { Description = "Measured seconds", DefaultValueFactory = _ => 30 };
-var warmupOption = new Option<int>("--warmup") { Description = "Seconds at the same rate before measuring", DefaultValueFactory = _ => 5 };
+var warmupOption = new Option<int>("--warmup") { Description = "Seconds of warm-up, the rate climbing from 0 to --rate (lets tiered JIT settle), before measuring", DefaultValueFactory = _ => 30 };
 var vehiclesOption = new Option<int>("--vehicles") { Description = "Vehicles (each with driver, escort, tank and waybill) the checks cycle through", DefaultValueFactory = _ => 20 };
 var terminalsOption = new Option<int>("--terminals") { Description = "Loading terminals the checks come from (the gateway's rate limit is per token)", DefaultValueFactory = _ => 4 };
 
@@ -87,4 +91,10 @@ static Dictionary<string, double> CpuSeconds(DevStack stack)
     }
 
     return result;
+}
+
+static Uri? ParseError(System.CommandLine.Parsing.ArgumentResult result, string message)
+{
+    result.AddError(message);
+    return null;
 }

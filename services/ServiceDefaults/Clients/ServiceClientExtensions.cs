@@ -34,6 +34,9 @@ public static class ServiceClientExtensions
             return Task.CompletedTask;
         });
         builder.ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true);
+
+        // gRPC logs its own calls; the HTTP client factory's request logging and scopes only add cost per call.
+        builder.RemoveAllLoggers();
         builder.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,

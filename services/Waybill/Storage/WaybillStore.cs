@@ -46,11 +46,15 @@ internal sealed class WaybillStore(IDbContextFactory<WaybillDbContext> factory)
             return null;
         }
 
+        // The versions up to the wanted one are few (issue, amend, load, …): one read gives the snapshot and the history.
         var wanted = version > 0 ? version : head.Version;
-        var row = await db.WaybillVersions.AsNoTracking()
-            .SingleAsync(v => v.WaybillId == id && v.Version == wanted, cancellationToken);
-        var history = await HistoryAsync(db, [id], cancellationToken);
-        return new WaybillView(Deserialize(row.Snapshot), [.. history[id].Where(h => h.Version <= wanted)]);
+        var rows = await db.WaybillVersions.AsNoTracking()
+            .Where(v => v.WaybillId == id && v.Version <= wanted)
+            .OrderBy(v => v.Version)
+            .ToListAsync(cancellationToken);
+        return new WaybillView(
+            Deserialize(rows[^1].Snapshot),
+            [.. rows.Select(v => ToHistoryEntry(v.Change, v.Version, v.Status, v.At, v.Actor, v.ActorRole, v.Reason))]);
     }
 
     /// <summary>The id of the active waybill that holds <paramref name="plate"/>, or null.</summary>
@@ -302,12 +306,14 @@ internal sealed class WaybillStore(IDbContextFactory<WaybillDbContext> factory)
         var result = ids.ToDictionary(id => id, _ => new List<HistoryEntry>(), StringComparer.Ordinal);
         foreach (var row in rows)
         {
-            result[row.WaybillId].Add(new HistoryEntry(
-                Enum.Parse<ChangeKind>(row.Change, ignoreCase: true), row.Version, ParseStatus(row.Status), row.At, row.Actor, row.ActorRole, row.Reason));
+            result[row.WaybillId].Add(ToHistoryEntry(row.Change, row.Version, row.Status, row.At, row.Actor, row.ActorRole, row.Reason));
         }
 
         return result;
     }
+
+    private static HistoryEntry ToHistoryEntry(string change, int version, string status, DateTimeOffset at, string actor, string actorRole, string reason) =>
+        new(Enum.Parse<ChangeKind>(change, ignoreCase: true), version, ParseStatus(status), at, actor, actorRole, reason);
 
     private static LifecycleStatus ParseStatus(string text) =>
         Enum.GetValues<LifecycleStatus>().Single(s => StatusText(s) == text);
