@@ -46,35 +46,81 @@ internal sealed partial class ComplianceEngine
     }
 
     /// <summary>Applies one fix; returns the changes it caused.</summary>
-    public async Task<IReadOnlyList<EpisodeChange>> ProcessAsync(Fix fix, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<EpisodeChange>> ProcessAsync(Fix fix, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fix);
-        var gate = Gate(fix.Plate);
-        await gate.WaitAsync(cancellationToken);
+        return ProcessBatchAsync([fix], cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies fixes in their order (each vehicle's fixes in the order given); returns the changes they caused.
+    /// Every vehicle's state is read once, the changes of all vehicles are made durable together, then each changed
+    /// state is saved once. A failure leaves the stored states as they were before the batch, so a retry (or the
+    /// redelivery after a crash) starts from them again and repeats the same changes with the same ids and revisions.
+    /// </summary>
+    public async Task<IReadOnlyList<EpisodeChange>> ProcessBatchAsync(IReadOnlyList<Fix> fixes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fixes);
+        var byPlate = fixes.GroupBy(f => f.Plate, StringComparer.Ordinal).ToList();
+        // Gates in ascending order, each once: the sweep holds one gate at a time, so no wait can go round in a circle.
+        var gates = byPlate.Select(g => GateIndex(g.Key)).Distinct().Order().ToList();
+        var held = 0;
         try
         {
-            var state = await _states.LoadAsync(fix.Plate, cancellationToken);
-            state.Plate = fix.Plate;
+            foreach (var gate in gates)
+            {
+                await _locks[gate].WaitAsync(cancellationToken);
+                held++;
+            }
+
+            var (states, rebuilt) = await _states.LoadManyAsync([.. byPlate.Select(g => g.Key)], cancellationToken);
+            // A rebuilt state is stored before the batch's effects: the database already holding them, a batch replayed
+            // after a crash must start from this same state, not from one rebuilt out of its own effects.
+            await Task.WhenAll(rebuilt.Select(state => _states.SaveAsync(state, cancellationToken)));
+            var changes = new List<EpisodeChange>();
+            var changed = new List<VehicleState>(byPlate.Count);
+            foreach (var vehicle in byPlate)
+            {
+                var state = states[vehicle.Key];
+                state.Plate = vehicle.Key;
+                if (Apply(vehicle, state, changes))
+                {
+                    changed.Add(state);
+                }
+            }
+
+            await ApplyAsync(changes, cancellationToken);
+            await Task.WhenAll(changed.Select(state => _states.SaveAsync(state, cancellationToken)));
+            return changes;
+        }
+        finally
+        {
+            for (var i = 0; i < held; i++)
+            {
+                _locks[gates[i]].Release();
+            }
+        }
+    }
+
+    /// <summary>Runs one vehicle's fixes through the pipeline; true when its state must be saved.</summary>
+    private bool Apply(IEnumerable<Fix> fixes, VehicleState state, List<EpisodeChange> changes)
+    {
+        var save = false;
+        foreach (var fix in fixes)
+        {
             var context = _pipeline.Process(fix, state, (handler, ex) => LogHandlerFailed(_logger, handler.GetType().Name, fix.Plate, ex));
             if (context.Stopped)
             {
                 LogIgnored(_logger, fix.Plate, fix.Time, context.StopReason ?? "");
-                if (context.StopReason == FixFilter.LateReason)
-                {
-                    await _states.SaveAsync(state, cancellationToken);
-                }
-
-                return [];
+                save |= context.StopReason == FixFilter.LateReason;
+                continue;
             }
 
-            await ApplyAsync(context.Changes, cancellationToken);
-            await _states.SaveAsync(state, cancellationToken);
-            return context.Changes;
+            changes.AddRange(context.Changes);
+            save = true;
         }
-        finally
-        {
-            gate.Release();
-        }
+
+        return save;
     }
 
     /// <summary>The offline sweep over every vehicle whose waybill is LOADED or IN_TRANSIT.</summary>
@@ -84,7 +130,7 @@ internal sealed partial class ComplianceEngine
         var now = _time.GetUtcNow();
         foreach (var trip in _trips.All.Where(t => t.MustReport))
         {
-            var gate = Gate(trip.Plate);
+            var gate = _locks[GateIndex(trip.Plate)];
             await gate.WaitAsync(cancellationToken);
             try
             {
@@ -132,7 +178,7 @@ internal sealed partial class ComplianceEngine
         }
     }
 
-    private SemaphoreSlim Gate(string plate) => _locks[(int)((uint)StringComparer.Ordinal.GetHashCode(plate) % (uint)_locks.Length)];
+    private int GateIndex(string plate) => (int)((uint)StringComparer.Ordinal.GetHashCode(plate) % (uint)_locks.Length);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handler {Handler} failed on a fix of {Plate}; the other handlers still ran")]
     private static partial void LogHandlerFailed(ILogger logger, string handler, string plate, Exception exception);

@@ -20,15 +20,43 @@ internal sealed class VehicleStateStore(IHotState hot, ViolationStore violations
 
     public static string Key(string plate) => "routecompliance:vehicle:" + plate;
 
-    public async Task<VehicleState> LoadAsync(string plate, CancellationToken cancellationToken)
+    public async Task<VehicleState> LoadAsync(string plate, CancellationToken cancellationToken) =>
+        (await LoadManyAsync([plate], cancellationToken)).States[plate];
+
+    /// <summary>
+    /// The states of <paramref name="plates"/> (distinct), read together; the missing ones rebuilt with one query
+    /// and listed in <see cref="LoadedStates.Rebuilt"/>.
+    /// </summary>
+    public async Task<LoadedStates> LoadManyAsync(IReadOnlyList<string> plates, CancellationToken cancellationToken)
     {
-        var bytes = await hot.GetAsync(Key(plate), cancellationToken);
-        if (bytes is not null && JsonSerializer.Deserialize<VehicleState>(bytes, Json) is { Format: 1 } state)
+        ArgumentNullException.ThrowIfNull(plates);
+        var stored = await Task.WhenAll(plates.Select(plate => hot.GetAsync(Key(plate), cancellationToken)));
+        var result = new Dictionary<string, VehicleState>(plates.Count, StringComparer.Ordinal);
+        var missing = new List<VehicleState>();
+        for (var i = 0; i < plates.Count; i++)
         {
-            return state;
+            if (stored[i] is { } bytes && JsonSerializer.Deserialize<VehicleState>(bytes, Json) is { Format: 1 } state)
+            {
+                result[plates[i]] = state;
+            }
+            else
+            {
+                missing.Add(new VehicleState { Plate = plates[i] });
+            }
         }
 
-        return Rebuild(plate, await violations.OpenForPlateAsync(plate, cancellationToken), time.GetUtcNow());
+        if (missing.Count > 0)
+        {
+            var open = await violations.OpenForPlatesAsync([.. missing.Select(m => m.Plate)], cancellationToken);
+            var now = time.GetUtcNow();
+            for (var i = 0; i < missing.Count; i++)
+            {
+                var plate = missing[i].Plate;
+                missing[i] = result[plate] = Rebuild(plate, open.TryGetValue(plate, out var rows) ? rows : [], now);
+            }
+        }
+
+        return new LoadedStates(result, missing);
     }
 
     public Task SaveAsync(VehicleState state, CancellationToken cancellationToken)
@@ -75,3 +103,6 @@ internal sealed class VehicleStateStore(IHotState hot, ViolationStore violations
         return state;
     }
 }
+
+/// <summary>States by plate, and those of them that were rebuilt rather than read.</summary>
+internal sealed record LoadedStates(Dictionary<string, VehicleState> States, IReadOnlyList<VehicleState> Rebuilt);

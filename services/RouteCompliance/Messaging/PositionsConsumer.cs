@@ -11,8 +11,8 @@ namespace HazChem.Transport.RouteCompliance.Messaging;
 
 /// <summary>
 /// The engine's consumer group on <c>hazchem.positions.v1</c> (keyed by plate, so each vehicle's fixes arrive in
-/// order on one partition). The offset is stored only after <see cref="ComplianceEngine.ProcessAsync"/> has made the
-/// fix's effects durable.
+/// order on one partition). Fixes are applied in batches (<see cref="ComplianceOptions.EngineBatchSize"/>); the
+/// offsets are stored only after <see cref="ComplianceEngine.ProcessBatchAsync"/> has made the batch's effects durable.
 /// </summary>
 internal sealed partial class PositionsConsumer(
     ComplianceEngine engine, IProducer<string, byte[]> producer, CatalogsLoaded loaded, IOptions<KafkaOptions> kafka, IOptions<ComplianceOptions> options, TimeProvider time, ILogger<PositionsConsumer> logger)
@@ -30,7 +30,31 @@ internal sealed partial class PositionsConsumer(
 
     protected override IReadOnlyCollection<string> Topics(KafkaOptions options) => [options.Topics.Positions];
 
-    protected override async Task HandleAsync(ConsumeResult<string, byte[]> message, CancellationToken cancellationToken)
+    protected override int MaxBatch => options.Value.EngineBatchSize;
+
+    protected override TimeSpan BatchWindow => options.Value.EngineBatchWindow;
+
+    protected override Task HandleAsync(ConsumeResult<string, byte[]> message, CancellationToken cancellationToken) =>
+        HandleBatchAsync([message], cancellationToken);
+
+    protected override async Task HandleBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken)
+    {
+        var fixes = new List<Fix>(batch.Count);
+        foreach (var message in batch)
+        {
+            if (Read(message) is { } fix)
+            {
+                fixes.Add(fix);
+            }
+        }
+
+        if (fixes.Count > 0)
+        {
+            await TransientRetry.RunAsync(() => engine.ProcessBatchAsync(fixes, cancellationToken), time, logger, "Applying a batch of fixes", cancellationToken);
+        }
+    }
+
+    private Fix? Read(ConsumeResult<string, byte[]> message)
     {
         PositionReported position;
         try
@@ -41,17 +65,16 @@ internal sealed partial class PositionsConsumer(
         {
             // A message that can never be read is skipped (and logged), never retried forever.
             LogUnreadable(logger, message.TopicPartitionOffset.ToString(), ex);
-            return;
+            return null;
         }
 
         if (string.IsNullOrEmpty(position.Plate) || position.FixTime is null)
         {
             LogUnreadable(logger, message.TopicPartitionOffset.ToString(), null);
-            return;
+            return null;
         }
 
-        var fix = ToFix(position);
-        await TransientRetry.RunAsync(() => engine.ProcessAsync(fix, cancellationToken), time, logger, "Applying a fix", cancellationToken);
+        return ToFix(position);
     }
 
     public static Fix ToFix(PositionReported p)

@@ -15,6 +15,17 @@ internal sealed class ComplianceOptions : IValidatableObject
     [Required]
     public string EngineGroupId { get; set; } = "routecompliance-engine";
 
+    /// <summary>
+    /// Most fixes the engine applies together: their violations are written in one transaction, their events
+    /// acknowledged together and each vehicle's state saved once per batch rather than once per fix.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int EngineBatchSize { get; set; } = 2000;
+
+    /// <summary>How long a batch waits for more fixes once it holds one (adds at most this to fix→violation latency).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan EngineBatchWindow { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Consumer group of the active-trip projection on <c>hazchem.waybill-events.v1</c>.</summary>
     [Required]
     public string TripsGroupId { get; set; } = "routecompliance-trips";

@@ -72,11 +72,28 @@ internal sealed class ViolationStore(IDbContextFactory<RouteComplianceDbContext>
         return await db.Violations.AsNoTracking().SingleOrDefaultAsync(v => v.Id == id, cancellationToken);
     }
 
-    /// <summary>Open episodes of a vehicle (to rebuild its hot state).</summary>
-    public async Task<IReadOnlyList<ViolationRow>> OpenForPlateAsync(string plate, CancellationToken cancellationToken)
+    /// <summary>The open violations of each of <paramref name="plates"/> that has any (to rebuild hot states).</summary>
+    public async Task<Dictionary<string, List<ViolationRow>>> OpenForPlatesAsync(IReadOnlyList<string> plates, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(plates);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await db.Violations.AsNoTracking().Where(v => v.Plate == plate && v.EndMs == null).ToListAsync(cancellationToken);
+        var result = new Dictionary<string, List<ViolationRow>>(StringComparer.Ordinal);
+        // In slices, so the statement's parameter list stays well inside every provider's limit.
+        foreach (var slice in plates.Chunk(500))
+        {
+            var rows = await db.Violations.AsNoTracking().Where(v => slice.Contains(v.Plate) && v.EndMs == null).ToListAsync(cancellationToken);
+            foreach (var row in rows)
+            {
+                if (!result.TryGetValue(row.Plate, out var list))
+                {
+                    result[row.Plate] = list = [];
+                }
+
+                list.Add(row);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>A page, newest first; <see cref="ViolationQuery.Take"/> rows at most.</summary>

@@ -35,6 +35,29 @@ public abstract partial class KafkaConsumerService : BackgroundService
     /// <summary>Applies one message durably. Throwing stops the worker without storing the offset.</summary>
     protected abstract Task HandleAsync(ConsumeResult<string, byte[]> message, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The most messages handed to one <see cref="HandleBatchAsync"/> call. 1 (the default) applies them one at a
+    /// time; a consumer whose effects cost a round trip each (a database transaction, a broker acknowledgement)
+    /// raises it and makes one round trip per batch instead.
+    /// </summary>
+    protected virtual int MaxBatch => 1;
+
+    /// <summary>How long a batch that holds a message waits for more before it is applied.</summary>
+    protected virtual TimeSpan BatchWindow => TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// Applies messages in consumption order, durably; their offsets are stored only after this returns. Throwing
+    /// stops the worker without storing any of them. The default applies each with <see cref="HandleAsync"/>.
+    /// </summary>
+    protected virtual async Task HandleBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        foreach (var message in batch)
+        {
+            await HandleAsync(message, cancellationToken);
+        }
+    }
+
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => ConsumeLoop(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -47,6 +70,7 @@ public abstract partial class KafkaConsumerService : BackgroundService
         var topics = Topics(_options);
         EnsureTopics(topics);
         consumer.Subscribe(topics);
+        var batch = new List<ConsumeResult<string, byte[]>>(Math.Max(1, MaxBatch));
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -57,9 +81,16 @@ public abstract partial class KafkaConsumerService : BackgroundService
                     continue;
                 }
 
-                using var activity = Source.StartActivity("kafka consume", ActivityKind.Consumer, result.Message.Headers.TraceParent());
-                HandleAsync(result, stoppingToken).GetAwaiter().GetResult();
-                consumer.StoreOffset(result);
+                batch.Clear();
+                batch.Add(result);
+                FillBatch(consumer, batch);
+                using (var activity = Source.StartActivity("kafka consume", ActivityKind.Consumer, result.Message.Headers.TraceParent()))
+                {
+                    activity?.SetTag("messaging.batch.message_count", batch.Count);
+                    HandleBatchAsync(batch, stoppingToken).GetAwaiter().GetResult();
+                }
+
+                StoreOffsets(consumer, batch);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -69,6 +100,42 @@ public abstract partial class KafkaConsumerService : BackgroundService
         finally
         {
             consumer.Close();
+        }
+    }
+
+    /// <summary>Adds what arrives within <see cref="BatchWindow"/>, up to <see cref="MaxBatch"/> messages.</summary>
+    private void FillBatch(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (batch.Count < MaxBatch)
+        {
+            var left = BatchWindow - Stopwatch.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero || consumer.Consume(left) is not { } next)
+            {
+                return;
+            }
+
+            if (!next.IsPartitionEOF)
+            {
+                batch.Add(next);
+            }
+        }
+    }
+
+    private void StoreOffsets(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch)
+    {
+        foreach (var message in batch)
+        {
+            try
+            {
+                consumer.StoreOffset(message);
+            }
+            catch (KafkaException ex) when (batch.Count > 1)
+            {
+                // The partition was taken away while the batch was collected; its new owner applies the message again
+                // (handlers are idempotent), so nothing is lost.
+                LogStoreOffsetFailed(_logger, _groupId, message.TopicPartitionOffset.ToString(), ex.Error.Reason);
+            }
         }
     }
 
@@ -100,6 +167,9 @@ public abstract partial class KafkaConsumerService : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consumer {GroupId}: topic {Topic} is not available yet ({Reason}); subscribing anyway")]
     private static partial void LogTopicMissing(ILogger logger, string groupId, string topic, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consumer {GroupId}: offset {Position} not stored: {Reason}")]
+    private static partial void LogStoreOffsetFailed(ILogger logger, string groupId, string position, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consumer {GroupId}: {Reason}")]
     private static partial void LogBrokerError(ILogger logger, string groupId, string reason);

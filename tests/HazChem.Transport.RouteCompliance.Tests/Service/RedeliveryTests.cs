@@ -1,5 +1,7 @@
 using HazChem.Transport.Contracts.Compliance.V1;
+using HazChem.Transport.RouteCompliance.Domain;
 using HazChem.Transport.RouteCompliance.Engine;
+using HazChem.Transport.RouteCompliance.Options;
 using HazChem.Transport.ServiceDefaults.State;
 using HazChem.Transport.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,12 +27,18 @@ public sealed class RedeliveryTests(PostgresFixture postgres, KafkaFixture kafka
     {
         await using var stack = await ComplianceStack.CreateAsync(postgres, kafka, redis, "rc_redelivery_crash");
         var plate = ComplianceStack.NewPlate();
-        var crash = new CrashingHotState(VehicleStateStore.Key(plate), crashOnSave: 18);
-        var first = await stack.StartHostAsync(services => services.AddSingleton<IHotState>(sp =>
+        // One fix per batch, so the crash falls between two particular fixes: save 1 is the state rebuilt before the
+        // first fix, save N + 1 the state after fix N; the 19th would be the one after fix 17, which closes the episode.
+        var crash = new CrashingHotState(VehicleStateStore.Key(plate), (_, n) => n == 19);
+        var first = await stack.StartHostAsync(services =>
         {
-            crash.Inner = new RedisHotState(sp.GetRequiredService<IConnectionMultiplexer>());
-            return crash;
-        }));
+            services.Configure<ComplianceOptions>(o => o.EngineBatchSize = 1);
+            services.AddSingleton<IHotState>(sp =>
+            {
+                crash.Inner = new RedisHotState(sp.GetRequiredService<IConnectionMultiplexer>());
+                return crash;
+            });
+        });
         await stack.PublishTripAsync("wb-crash", plate, [(106.5, 29.0), (106.7, 29.0), (106.9, 29.0)]);
         await Waits.ForTripAsync(first, plate, "wb-crash");
         var t = ComplianceFlowTests.Whole(DateTimeOffset.UtcNow.AddHours(-1));
@@ -61,6 +69,42 @@ public sealed class RedeliveryTests(PostgresFixture postgres, KafkaFixture kafka
         // The redelivered fix repeated its event with the same id (consumers drop it); nothing else repeated.
         Assert.Equal(2, events.Count(e => e.EventId == $"{older.Id}:CLOSED:2"));
         Assert.Equal(4, events.Count);
+    }
+
+    [Fact]
+    public async Task Consume_CrashAfterABatchsEffectsBeforeItsStates_RedeliveredBatchRepeatsOnlyItsOwnEvents()
+    {
+        await using var stack = await ComplianceStack.CreateAsync(postgres, kafka, redis, "rc_redelivery_batch");
+        var plate = ComplianceStack.NewPlate();
+        var t = ComplianceFlowTests.Whole(DateTimeOffset.UtcNow.AddHours(-1));
+        var last = t + (Step * 33);
+        // Batches as the consumer happens to collect them; the crash comes when the state after the last fix is saved,
+        // i.e. after the effects of that fix's whole batch were written and published.
+        var crash = new CrashingHotState(VehicleStateStore.Key(plate), (bytes, _) => LastFixTime(bytes) == last);
+        var first = await stack.StartHostAsync(services => services.AddSingleton<IHotState>(sp =>
+        {
+            crash.Inner = new RedisHotState(sp.GetRequiredService<IConnectionMultiplexer>());
+            return crash;
+        }));
+        await stack.PublishTripAsync("wb-batch", plate, [(106.5, 29.0), (106.7, 29.0), (106.9, 29.0)]);
+        await Waits.ForTripAsync(first, plate, "wb-batch");
+        await stack.PublishFixesAsync(plate, Track(t));
+
+        await crash.Crashed.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        await first.DisposeAsync();
+        var second = await stack.StartHostAsync();
+        await Waits.ForFixAsync(second, plate, last);
+        var violations = await ComplianceStack.WaitForViolationsAsync(second, plate, vs => vs.Count == 2);
+
+        var (newer, older) = (violations[0], violations[1]);
+        Assert.Equal((t + (Step * 6), t + (Step * 16)), (older.StartTime.ToDateTimeOffset(), older.EndTime.ToDateTimeOffset()));
+        Assert.Equal((ViolationStatus.Open, t + (Step * 22)), (newer.Status, newer.StartTime.ToDateTimeOffset()));
+        var expected = new[] { $"{older.Id}:OPENED:1", $"{older.Id}:CLOSED:2", $"{newer.Id}:OPENED:1" };
+        var events = await stack.ConsumeViolationEventsAsync(plate, expected: 3);
+        Assert.Equal(expected, events.Select(e => e.EventId).Distinct());
+        // Only the replayed batch repeats its events, each once, with the same ids (consumers drop the repeats).
+        Assert.All(events.GroupBy(e => e.EventId), g => Assert.InRange(g.Count(), 1, 2));
+        Assert.Contains(events.GroupBy(e => e.EventId), g => g.Count() == 2);
     }
 
     [Fact]
@@ -95,11 +139,15 @@ public sealed class RedeliveryTests(PostgresFixture postgres, KafkaFixture kafka
         Assert.Equal([$"{v.Id}:OPENED:1", $"{v.Id}:CLOSED:2"], events.Select(e => e.EventId));
     }
 
+    private static DateTimeOffset? LastFixTime(byte[] state) =>
+        System.Text.Json.JsonSerializer.Deserialize<VehicleState>(state)?.Last?.Time;
+
     /// <summary>
-    /// The real hot state, except that the Nth save of one key fails as a process dying at that instant would: the
-    /// consumer stops without storing the offset (a crash is outside our control, so it is simulated here).
+    /// The real hot state, except that the first save of one key that <paramref name="crashWhen"/> picks (given the
+    /// bytes and the save's number) fails as a process dying at that instant would: the consumer stops without storing
+    /// the offset (a crash is outside our control, so it is simulated here).
     /// </summary>
-    private sealed class CrashingHotState(string key, int crashOnSave) : IHotState
+    private sealed class CrashingHotState(string key, Func<byte[], int, bool> crashWhen) : IHotState
     {
         private int _saves;
 
@@ -111,9 +159,8 @@ public sealed class RedeliveryTests(PostgresFixture postgres, KafkaFixture kafka
 
         public Task SetAsync(string key1, byte[] value, TimeSpan? timeToLive = null, CancellationToken cancellationToken = default)
         {
-            if (key1 == key && Interlocked.Increment(ref _saves) == crashOnSave)
+            if (key1 == key && crashWhen(value, Interlocked.Increment(ref _saves)) && Crashed.TrySetResult())
             {
-                Crashed.TrySetResult();
                 throw new IOException("simulated crash before the state was saved");
             }
 
