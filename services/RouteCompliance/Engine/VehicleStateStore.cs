@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using HazChem.Transport.Contracts.Compliance.V1;
 using HazChem.Transport.RouteCompliance.Domain;
 using HazChem.Transport.RouteCompliance.Options;
@@ -16,8 +17,6 @@ namespace HazChem.Transport.RouteCompliance.Engine;
 /// </summary>
 internal sealed class VehicleStateStore(IHotState hot, ViolationStore violations, IOptions<ComplianceOptions> options, TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
-
     public static string Key(string plate) => "routecompliance:vehicle:" + plate;
 
     public async Task<VehicleState> LoadAsync(string plate, CancellationToken cancellationToken) =>
@@ -35,7 +34,7 @@ internal sealed class VehicleStateStore(IHotState hot, ViolationStore violations
         var missing = new List<VehicleState>();
         for (var i = 0; i < plates.Count; i++)
         {
-            if (stored[i] is { } bytes && JsonSerializer.Deserialize<VehicleState>(bytes, Json) is { Format: 1 } state)
+            if (stored[i] is { } bytes && JsonSerializer.Deserialize(bytes, VehicleStateJson.Default.VehicleState) is { Format: 1 } state)
             {
                 result[plates[i]] = state;
             }
@@ -62,7 +61,7 @@ internal sealed class VehicleStateStore(IHotState hot, ViolationStore violations
     public Task SaveAsync(VehicleState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return hot.SetAsync(Key(state.Plate), JsonSerializer.SerializeToUtf8Bytes(state, Json), options.Value.VehicleStateTtl, cancellationToken);
+        return hot.SetAsync(Key(state.Plate), JsonSerializer.SerializeToUtf8Bytes(state, VehicleStateJson.Default.VehicleState), options.Value.VehicleStateTtl, cancellationToken);
     }
 
     /// <summary>The state implied by the vehicle's open violations.</summary>
@@ -106,3 +105,8 @@ internal sealed class VehicleStateStore(IHotState hot, ViolationStore violations
 
 /// <summary>States by plate, and those of them that were rebuilt rather than read.</summary>
 internal sealed record LoadedStates(Dictionary<string, VehicleState> States, IReadOnlyList<VehicleState> Rebuilt);
+
+/// <summary>Source-generated (de)serialisation of the state: it is read and written for every vehicle in every batch.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.General)]
+[JsonSerializable(typeof(VehicleState))]
+internal sealed partial class VehicleStateJson : JsonSerializerContext;
