@@ -66,6 +66,7 @@ public static partial class KafkaExtensions
             AutoCommitIntervalMs = 1000,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            FetchWaitMaxMs = options.FetchWaitMaxMs,
         };
         if (options.GroupProtocol == GroupProtocol.Classic)
         {

@@ -25,6 +25,15 @@ public sealed class KafkaOptions
     /// </summary>
     public Confluent.Kafka.GroupProtocol GroupProtocol { get; set; } = Confluent.Kafka.GroupProtocol.Classic;
 
+    /// <summary>
+    /// Longest a consumer's fetch waits for data (ms). A real broker answers as soon as data arrives, so this only
+    /// bounds idle polling; librdkafka's mock cluster (the dev stack's broker) holds an empty fetch for the whole
+    /// wait, which adds up to this much to every hop — measured ≈ 320 ms of fix→violation latency at librdkafka's
+    /// default of 500 ms.
+    /// </summary>
+    [Range(1, 30_000)]
+    public int FetchWaitMaxMs { get; set; } = 50;
+
     /// <summary>Topic names.</summary>
     [Required]
     public KafkaTopics Topics { get; set; } = new();
