@@ -8,8 +8,7 @@ builder.AddHazChemTelemetry();
 builder.AddGateway();
 
 var app = builder.Build();
-app.UseDefaultFiles();
-app.UseStaticFiles();
+app.UseDashboardStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -76,6 +76,28 @@ public sealed class StaticPageTests(ChromiumFixture chromium, GatewayFixture gat
         Assert.Empty(session.ExternalRequests);
     }
 
+    [Theory]
+    [InlineData("", "no-cache")]
+    [InlineData("js/main.js", "no-cache")]
+    [InlineData("config.json", "no-cache")]
+    [InlineData("lib/leaflet/leaflet.js", "public, max-age=86400")]
+    public async Task StaticFile_Get_CarriesSecurityAndCachingHeaders(string path, string cacheControl)
+    {
+        using var http = new HttpClient { BaseAddress = gateway.Address };
+
+        using var response = await http.GetAsync(path, TestContext.Current.CancellationToken);
+
+        response.EnsureSuccessStatusCode();
+        var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'self';", csp, StringComparison.Ordinal);
+        Assert.Contains("connect-src 'self';", csp, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+        Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+        Assert.Equal(cacheControl, response.Headers.CacheControl?.ToString());
+    }
+
     [Fact]
     public async Task SignIn_PastedBearerToken_SignsInAndSurvivesReload()
     {
