@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Security.Cryptography;
 using HazChem.Transport.Dev;
@@ -32,7 +31,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             throw new FileNotFoundException($"The gateway is not built at {dll} (building this test project builds it).", dll);
         }
 
-        Address = new Uri($"http://localhost:{FreePort()}/");
+        Address = new Uri($"http://localhost:{DevStack.FreePort()}/");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
@@ -48,7 +47,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         start.Environment["Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         start.Environment["Gateway__DevTokens"] = "true";
         start.Environment["Kestrel__Endpoints__Http__Url"] = Address.ToString();
-        start.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://localhost:{FreePort()}/";
+        start.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://localhost:{DevStack.FreePort()}/";
         _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start the gateway.");
         _process.OutputDataReceived += (_, e) => Collect(e.Data);
         _process.ErrorDataReceived += (_, e) => Collect(e.Data);
@@ -100,12 +99,5 @@ public sealed class GatewayFixture : IAsyncLifetime
         {
             _log.Enqueue(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -256,10 +256,44 @@ public sealed class DevStack : IAsyncDisposable
 
     private static int PortFor(int basePort, int index) => basePort == 0 ? FreePort() : basePort + index;
 
-    private static int FreePort()
+    /// <summary>
+    /// A loopback port free right now, below the kernel's ephemeral range: a port the kernel hands out (bind to 0) is
+    /// also where it picks the local ports of outgoing connections, so between choosing it and the child binding it,
+    /// any connection on the machine may take it ("address already in use", seen with two stacks starting at once).
+    /// </summary>
+    public static int FreePort()
     {
+        var below = EphemeralRangeStart();
+        for (var attempt = 0; attempt < 200 && below > 11_000; attempt++)
+        {
+            var port = Random.Shared.Next(10_000, below);
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken; try another.
+            }
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static int EphemeralRangeStart()
+    {
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            return int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 32_768; // Linux's default; elsewhere the fallback below is used as well
+        }
     }
 }
