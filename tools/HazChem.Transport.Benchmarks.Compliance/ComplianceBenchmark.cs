@@ -41,6 +41,12 @@ internal sealed record BenchmarkSettings
 
     /// <summary>Also watch hazchem.positions.v1 to split the latency (costs this process about a fifth of a core at 5,000/s).</summary>
     public bool Split { get; init; }
+
+    /// <summary><c>--waybills</c>: issue an active waybill along its driven route for every vehicle before the load.</summary>
+    public bool Waybills { get; init; }
+
+    /// <summary>With <see cref="Waybills"/>: fraction of the vehicles whose window starts after the run (OUTSIDE_TRAVEL_WINDOW probes).</summary>
+    public double OutsideWindow { get; init; } = 0.01;
 }
 
 /// <summary>CPU seconds so far per process of interest.</summary>
@@ -63,7 +69,7 @@ internal static class ComplianceBenchmark
             return 2;
         }
 
-        var (fleet, gps) = await SeedAsync(stack, settings, output, cancellationToken);
+        var (fleet, gps, waybills) = await SeedAsync(stack, settings, settings.Warmup + settings.Duration + settings.Drain, output, cancellationToken);
         var motion = new FleetMotion(fleet, FleetMotion.Schedule(fleet.Count, settings.Speeders, from, to, seed: 6006), settings.OpenAfter);
         var book = new LatencyBook();
         var plates = fleet.Select(t => t.Plate).ToHashSet(StringComparer.Ordinal);
@@ -214,6 +220,11 @@ internal static class ComplianceBenchmark
             ("  → record consumed here", Split(toHere)),
             ("load average (1/5/15 min) before / after", $"{loadBefore} / {loadAfter}"),
         };
+        if (waybills is not null)
+        {
+            rows.Insert(1, ("waybills (--waybills)", waybills.Describe()));
+        }
+
         if (listener.Events.Count > 0)
         {
             rows.Add(("violation events of the fleet", string.Join(", ", listener.Events.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => Inv($"{e.Key} {e.Value}")))));
@@ -261,7 +272,7 @@ internal static class ComplianceBenchmark
     /// </summary>
     public static async Task<int> RampAsync(StackEndpoints stack, BenchmarkSettings settings, TimeSpan step, double factor, int steps, CpuSampler? cpu, TextWriter output, CancellationToken cancellationToken)
     {
-        var (fleet, gps) = await SeedAsync(stack, settings, output, cancellationToken);
+        var (fleet, gps, _) = await SeedAsync(stack, settings, settings.Warmup + (step * steps) + settings.Drain, output, cancellationToken);
         var motion = new FleetMotion(fleet, FleetMotion.Schedule(fleet.Count, 0, 0, 0, seed: 6006), settings.OpenAfter);
         using var offsets = new EngineOffsets(stack.Kafka, settings.EngineGroup);
         var loadBefore = LoadAverage();
@@ -341,16 +352,24 @@ internal static class ComplianceBenchmark
         return new EngineProgress((long)readings.Average(r => r.End), (long)readings.Average(r => r.Committed));
     }
 
-    private static async Task<(IReadOnlyList<TruckPlan> Fleet, string GpsToken)> SeedAsync(StackEndpoints stack, BenchmarkSettings settings, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<TruckPlan> Fleet, string GpsToken, WaybillSeedResult? Waybills)> SeedAsync(
+        StackEndpoints stack, BenchmarkSettings settings, TimeSpan run, TextWriter output, CancellationToken cancellationToken)
     {
         var fleetOptions = new FleetOptions { Vehicles = settings.Vehicles, PlateLetters = settings.PlateLetter, PhonePrefix = settings.PhonePrefix, WaybillEvery = 0, Seed = 6006 };
         var fleet = FleetPlanner.Plan(fleetOptions);
         using var http = new HttpClient { BaseAddress = stack.Gateway, Timeout = TimeSpan.FromSeconds(60) };
         var tokens = FleetSeeder.DevTokens(http);
         var seedClock = Stopwatch.StartNew();
-        await new FleetSeeder(http, tokens, line => output.WriteLine("seed: " + line)).SeedAsync(fleet, fleetOptions, DateTimeOffset.UtcNow, cancellationToken);
+        var seeded = await new FleetSeeder(http, tokens, line => output.WriteLine("seed: " + line)).SeedAsync(fleet, fleetOptions, DateTimeOffset.UtcNow, cancellationToken);
         await output.WriteLineAsync($"seed: {fleet.Count} vehicles in {seedClock.Elapsed.TotalSeconds:0} s");
-        return (fleet, await tokens("gps", "compliance-benchmark", cancellationToken));
+        WaybillSeedResult? waybills = null;
+        if (settings.Waybills)
+        {
+            waybills = await new WaybillSeeder(http, tokens, line => output.WriteLine("seed: " + line))
+                .SeedAsync(fleet, seeded.CarrierId, settings.PlateLetter[0], stack.Kafka, run, settings.OutsideWindow, cancellationToken);
+        }
+
+        return (fleet, await tokens("gps", "compliance-benchmark", cancellationToken), waybills);
     }
 
     private static string LoadAverage()

@@ -13,9 +13,10 @@ internal readonly record struct EngineProgress(long End, long Committed)
 }
 
 /// <summary>
-/// Reads the engine's progress on <c>hazchem.positions.v1</c>: the high watermarks and the committed offsets of its
-/// consumer group (the engine stores an offset only after the fix's effects are durable and commits every second).
-/// Its consumer never subscribes, so it never joins the engine's group.
+/// Reads the engine's progress on <c>hazchem.positions.v1</c> (or another topic of another group, e.g. the trips group on
+/// the waybill events): the high watermarks and the committed offsets of its consumer group (the engine stores an offset
+/// only after the fix's effects are durable and commits every second). Its consumer never subscribes, so it never joins
+/// the group.
 /// </summary>
 internal sealed class EngineOffsets : IDisposable
 {
@@ -23,9 +24,11 @@ internal sealed class EngineOffsets : IDisposable
 
     private readonly IConsumer<Ignore, Ignore> _consumer;
     private readonly IAdminClient _admin;
+    private readonly string _topic;
 
-    public EngineOffsets(string bootstrapServers, string groupId)
+    public EngineOffsets(string bootstrapServers, string groupId, string topic = PositionsTopic)
     {
+        _topic = topic;
         _consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = groupId, EnableAutoCommit = false })
             .SetLogHandler((_, _) => { })
             .Build();
@@ -34,9 +37,9 @@ internal sealed class EngineOffsets : IDisposable
 
     public EngineProgress Read()
     {
-        var metadata = _admin.GetMetadata(PositionsTopic, TimeSpan.FromSeconds(10));
-        var partitions = metadata.Topics.SingleOrDefault(t => t.Topic == PositionsTopic)?.Partitions
-            .Select(p => new TopicPartition(PositionsTopic, p.PartitionId)).ToList() ?? [];
+        var metadata = _admin.GetMetadata(_topic, TimeSpan.FromSeconds(10));
+        var partitions = metadata.Topics.SingleOrDefault(t => t.Topic == _topic)?.Partitions
+            .Select(p => new TopicPartition(_topic, p.PartitionId)).ToList() ?? [];
         if (partitions.Count == 0)
         {
             return new EngineProgress(0, 0);

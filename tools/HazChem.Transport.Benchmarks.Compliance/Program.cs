@@ -29,6 +29,8 @@ var maxOption = new Option<bool>("--max") { Description = "Ramp mode: no speeder
 var stepOption = new Option<int>("--step") { Description = "Seconds per ramp step", DefaultValueFactory = _ => 12 };
 var factorOption = new Option<double>("--factor") { Description = "Rate multiplier per ramp step", DefaultValueFactory = _ => 1.5 };
 var stepsOption = new Option<int>("--steps") { Description = "Most ramp steps", DefaultValueFactory = _ => 4 };
+var waybillsOption = new Option<bool>("--waybills") { Description = "Before the load, issue every vehicle an active waybill along the route it drives (window covering the run, UN 1203 / UN 1830), so the engine checks corridor, window and zone bans per fix" };
+var outsideWindowOption = new Option<double>("--outside-window") { Description = "With --waybills: fraction of the vehicles whose travel window starts after the run, so OUTSIDE_TRAVEL_WINDOW opens for them (probes that the engine resolves the trips); 0 for none", DefaultValueFactory = _ => 0.01 };
 var drainOption = new Option<int>("--drain") { Description = "Longest wait in seconds after the load for the engine to catch up", DefaultValueFactory = _ => 30 };
 
 Positive(rateOption, "--rate");
@@ -45,6 +47,13 @@ speedersOption.Validators.Add(r =>
         r.AddError("--speeders must be a fraction from 0 to 1");
     }
 });
+outsideWindowOption.Validators.Add(r =>
+{
+    if (r.GetValueOrDefault<double>() is < 0 or > 1)
+    {
+        r.AddError("--outside-window must be a fraction from 0 to 1");
+    }
+});
 plateOption.Validators.Add(r =>
 {
     if (r.GetValueOrDefault<string>() is not { Length: 1 } letter || letter[0] is < 'A' or > 'Z')
@@ -56,7 +65,7 @@ plateOption.Validators.Add(r =>
 var root = new RootCommand("End-to-end RouteCompliance benchmark: fixes over gRPC → Telemetry → hazchem.positions.v1 → engine → hazchem.violations.v1.")
 {
     gatewayOption, telemetryOption, kafkaOption, directOption, rateOption, durationOption, warmupOption, vehiclesOption, speedersOption, openAfterOption,
-    streamsOption, batchOption, plateOption, phoneOption, drainOption, splitOption, maxOption, stepOption, factorOption, stepsOption,
+    streamsOption, batchOption, plateOption, phoneOption, drainOption, splitOption, waybillsOption, outsideWindowOption, maxOption, stepOption, factorOption, stepsOption,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -74,6 +83,8 @@ root.SetAction(async (parse, cancellationToken) =>
         PhonePrefix = parse.GetValue(phoneOption)!,
         Drain = TimeSpan.FromSeconds(parse.GetValue(drainOption)),
         Split = parse.GetValue(splitOption),
+        Waybills = parse.GetValue(waybillsOption),
+        OutsideWindow = parse.GetValue(outsideWindowOption),
     };
     Task<int> Run(StackEndpoints endpoints, CpuSampler? cpu) => parse.GetValue(maxOption)
         ? ComplianceBenchmark.RampAsync(endpoints, settings, TimeSpan.FromSeconds(parse.GetValue(stepOption)), parse.GetValue(factorOption), parse.GetValue(stepsOption), cpu, Console.Out, cancellationToken)
