@@ -145,26 +145,8 @@ return await root.Parse(args).InvokeAsync();
 // CPU seconds of every stack process, and of this one (load generator, Kafka listener and the in-process broker).
 static Dictionary<string, double> CpuSeconds(DevStack stack)
 {
-    var result = new Dictionary<string, double>(StringComparer.Ordinal)
-    {
-        ["benchmark + broker"] = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
-    };
-    foreach (var process in stack.Processes)
-    {
-        try
-        {
-            if (process.ProcessId is { } pid)
-            {
-                using var p = System.Diagnostics.Process.GetProcessById(pid);
-                result[process.Name] = p.TotalProcessorTime.TotalSeconds;
-            }
-        }
-        catch (ArgumentException)
-        {
-            // The process has exited.
-        }
-    }
-
+    var result = stack.CpuSeconds();
+    result["benchmark + broker"] = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
     return result;
 }
 

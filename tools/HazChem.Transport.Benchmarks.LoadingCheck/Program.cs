@@ -47,9 +47,9 @@ root.SetAction(async (parse, cancellationToken) =>
             return 1;
         }
 
-        var before = CpuSeconds(stack);
+        var before = stack.CpuSeconds();
         var result = await LoadingCheckBenchmark.RunAsync(stack.GatewayAddress, settings, Console.Out, cancellationToken);
-        var after = CpuSeconds(stack);
+        var after = stack.CpuSeconds();
         Console.WriteLine();
         Console.WriteLine("CPU seconds per process during seeding and load (2 cores = 2 s per second):");
         foreach (var (name, seconds) in after)
@@ -70,28 +70,6 @@ root.SetAction(async (parse, cancellationToken) =>
 });
 
 return await root.Parse(args).InvokeAsync();
-
-static Dictionary<string, double> CpuSeconds(DevStack stack)
-{
-    var result = new Dictionary<string, double>(StringComparer.Ordinal);
-    foreach (var process in stack.Processes)
-    {
-        try
-        {
-            if (process.ProcessId is { } pid)
-            {
-                using var p = System.Diagnostics.Process.GetProcessById(pid);
-                result[process.Name] = p.TotalProcessorTime.TotalSeconds;
-            }
-        }
-        catch (ArgumentException)
-        {
-            // The process has exited.
-        }
-    }
-
-    return result;
-}
 
 static Uri? ParseError(System.CommandLine.Parsing.ArgumentResult result, string message)
 {
