@@ -9,17 +9,30 @@ namespace HazChem.Transport.Benchmarks.Ingest;
 /// <summary>
 /// Concurrent idle JT/T 808 connections: child processes of this benchmark (<c>hold-idle</c>) each open up to
 /// <see cref="PerProcess"/> TCP connections (a process here may hold at most <c>ulimit -n</c> descriptors) from
-/// their own 127.0.0.x source addresses, optionally send one heartbeat, and report how many stay open.
+/// their own 127.0.x.y source addresses, optionally send one heartbeat, and report how many stay open.
 /// </summary>
 internal static class IdleConnections
 {
     public const int PerProcess = 9_000;
 
-    public static async Task<List<Figure>> RunAsync(string jt808, int count, TimeSpan hold, bool heartbeat, ProcessProbe? server, Action<string> log, CancellationToken cancellationToken)
+    public static async Task<List<Figure>> RunAsync(IReadOnlyList<IdleTarget> targets, int count, TimeSpan hold, bool heartbeat, Action<string> log, CancellationToken cancellationToken)
     {
-        var before = server is null ? double.NaN : server.Status("VmRSS");
-        var socketsBefore = server?.Sockets() ?? 0;
-        var processes = (count + PerProcess - 1) / PerProcess;
+        var before = targets.Select(t => t.Server is null ? double.NaN : t.Server.Status("VmRSS")).ToArray();
+        var socketsBefore = targets.Select(t => t.Server?.Sockets() ?? 0).ToArray();
+
+        // The connections are spread evenly over the targets (an L4 balancer's round robin), each share over holder
+        // processes of at most PerProcess connections.
+        var shares = new List<(string Endpoint, int Count)>();
+        for (var t = 0; t < targets.Count; t++)
+        {
+            var share = (count / targets.Count) + (t < count % targets.Count ? 1 : 0);
+            for (var offset = 0; offset < share; offset += PerProcess)
+            {
+                shares.Add((targets[t].Endpoint, Math.Min(PerProcess, share - offset)));
+            }
+        }
+
+        var processes = shares.Count;
         var open = new int[processes];
         var answered = new int[processes];
         var children = new List<Process>();
@@ -27,7 +40,7 @@ internal static class IdleConnections
         var dll = typeof(IdleConnections).Assembly.Location;
         for (var p = 0; p < processes; p++)
         {
-            var n = Math.Min(PerProcess, count - (p * PerProcess));
+            var (jt808, n) = shares[p];
             var start = new ProcessStartInfo(self.EndsWith("dotnet", StringComparison.Ordinal) ? self : "dotnet")
             {
                 RedirectStandardOutput = true,
@@ -91,23 +104,36 @@ internal static class IdleConnections
                 peak = Math.Max(peak, open.Sum());
             }
 
-            var held = open.Sum();
+            var stillOpen = open.Sum();
             var figures = new List<Figure>
             {
                 new("idle JT/T 808", "requested", count.ToString("N0", CultureInfo.InvariantCulture) + (heartbeat ? " (one 0x0002 heartbeat each, unauthenticated)" : " (TCP only, no message)")),
-                new("idle JT/T 808", "client side: peak open / still open after hold", $"{peak:N0} / {held:N0} (includes connections waiting in the listen backlog)"),
+                new("idle JT/T 808", "client side: peak open / still open after hold", $"{peak:N0} / {stillOpen:N0} (includes connections waiting in the listen backlog)"),
             };
             if (heartbeat)
             {
                 figures.Add(new("idle JT/T 808", "connections whose heartbeat was answered", answered.Sum().ToString("N0", CultureInfo.InvariantCulture)));
             }
 
-            if (server is not null)
+            for (var t = 0; t < targets.Count; t++)
             {
-                figures.Add(new("idle JT/T 808", $"accepted and held by Telemetry after {hold.TotalSeconds:0} s (socket descriptors added)", (server.Sockets() - socketsBefore).ToString("N0", CultureInfo.InvariantCulture)));
-                figures.Add(new("idle JT/T 808", "Telemetry RSS before → holding", $"{before:0} MiB → {server.Status("VmRSS"):0} MiB"));
-                figures.Add(new("idle JT/T 808", "Telemetry open descriptors / limit", $"{server.OpenFiles():N0} / {server.FileLimit()}"));
-                figures.Add(new("idle JT/T 808", "Telemetry threads", server.Status("Threads").ToString("0", CultureInfo.InvariantCulture)));
+                if (targets[t].Server is not { } server)
+                {
+                    continue;
+                }
+
+                var name = targets.Count == 1 ? "Telemetry" : $"Telemetry replica {t + 1} (pid {server.Pid}, {targets[t].Endpoint})";
+                figures.Add(new("idle JT/T 808", $"{name}: accepted and held after {hold.TotalSeconds:0} s (socket descriptors added)", (server.Sockets() - socketsBefore[t]).ToString("N0", CultureInfo.InvariantCulture)));
+                figures.Add(new("idle JT/T 808", $"{name}: RSS before → holding", $"{before[t]:0} MiB → {server.Status("VmRSS"):0} MiB"));
+                figures.Add(new("idle JT/T 808", $"{name}: open descriptors / limit", $"{server.OpenFiles():N0} / {server.FileLimit()}"));
+                figures.Add(new("idle JT/T 808", $"{name}: threads", server.Status("Threads").ToString("0", CultureInfo.InvariantCulture)));
+            }
+
+            if (targets.Count > 1 && targets.All(t => t.Server is not null))
+            {
+                var held = targets.Select((t, i) => t.Server!.Sockets() - socketsBefore[i]).Sum();
+                var rss = targets.Sum(t => t.Server!.Status("VmRSS"));
+                figures.Add(new("idle JT/T 808", $"all {targets.Count} replicas: held / RSS together", $"{held:N0} / {rss:0} MiB"));
             }
 
             return figures;
@@ -202,3 +228,6 @@ internal static class IdleConnections
         return 0;
     }
 }
+
+/// <summary>A Telemetry JT/T 808 endpoint and, when known, its process for descriptors and memory.</summary>
+internal sealed record IdleTarget(string Endpoint, ProcessProbe? Server);

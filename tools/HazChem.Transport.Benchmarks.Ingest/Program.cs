@@ -28,11 +28,12 @@ var window = new Option<int>("--window") { Description = "Unacknowledged fixes a
 var idle = new Option<int>("--idle-connections") { Description = "Concurrent idle JT/T 808 connections to open", DefaultValueFactory = _ => 20_000 };
 var hold = new Option<string>("--hold") { Description = "How long to hold the idle connections", DefaultValueFactory = _ => "30s" };
 var heartbeat = new Option<bool>("--heartbeat") { Description = "Idle connections send one 0x0002 heartbeat each" };
+var replicas = new Option<int>("--replicas") { Description = "Idle scenario: Telemetry replicas to spread the connections over (the extra ones are clones of --pid's process on free ports, stopped at the end)", DefaultValueFactory = _ => 1 };
 var force = new Option<bool>("--force") { Description = "Open --idle-connections even beyond Telemetry's open-files limit (it may die)" };
 
 var root = new RootCommand("HazChem ingest benchmark: accepted fixes/s over gRPC and JT/T 808, Telemetry CPU/memory, idle JT/T 808 connections held.")
 {
-    scenario, gateway, grpc, token, jt808, pid, vehicles, plateLetters, phonePrefix, kafkaOption, seed, duration, warmup, streams, batch, connections, pipeline, window, idle, hold, heartbeat, force,
+    scenario, gateway, grpc, token, jt808, pid, vehicles, plateLetters, phonePrefix, kafkaOption, seed, duration, warmup, streams, batch, connections, pipeline, window, idle, hold, heartbeat, replicas, force,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -100,16 +101,39 @@ root.SetAction(async (parse, cancellationToken) =>
         if (which is "idle" or "all")
         {
             var count = parse.GetValue(idle);
-            if (probe is not null && int.TryParse(probe.FileLimit(), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && count > limit - 1000 && !parse.GetValue(force))
+            var replicaCount = Math.Max(1, parse.GetValue(replicas));
+            if (replicaCount > 1 && probe is null)
             {
-                // A .NET process that runs out of descriptors can die ("Out of memory": W^X double mapping needs one), so stay below.
-                Console.WriteLine($"idle: Telemetry may open {limit} files; capping {count:N0} to {limit - 1000:N0} (--force to try anyway; raise its limit: see README)");
-                figures.Add(new Figure("idle JT/T 808", "capped", $"{count:N0} requested, capped to {limit - 1000:N0} by Telemetry's open-files limit {limit}"));
-                count = limit - 1000;
+                throw new InvalidOperationException("--replicas needs Telemetry's process (--pid or a listener on the --jt808 port) to clone");
             }
 
-            Console.WriteLine($"idle JT/T 808 connections: {count:N0} …");
-            await RunAsync("idle JT/T 808", () => IdleConnections.RunAsync(parse.GetValue(jt808)!, count, Duration.Parse(parse.GetValue(hold)!), parse.GetValue(heartbeat), probe, Console.WriteLine, cancellationToken));
+            if (probe is not null && int.TryParse(probe.FileLimit(), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && count > replicaCount * (limit - 1000) && !parse.GetValue(force))
+            {
+                // A .NET process that runs out of descriptors can die ("Out of memory": W^X double mapping needs one), so stay below.
+                var cap = replicaCount * (limit - 1000);
+                Console.WriteLine($"idle: Telemetry may open {limit} files; capping {count:N0} to {cap:N0} over {replicaCount} replica(s) (--force to try anyway, --replicas for more; raise its limit: see README)");
+                figures.Add(new Figure("idle JT/T 808", "capped", $"{count:N0} requested, capped to {cap:N0} by Telemetry's open-files limit {limit} per replica"));
+                count = cap;
+            }
+
+            var extra = new List<TelemetryReplica>();
+            try
+            {
+                var targets = new List<IdleTarget> { new(parse.GetValue(jt808)!, probe) };
+                for (var r = 1; r < replicaCount; r++)
+                {
+                    var replica = await TelemetryReplica.StartAsync(probe!, Console.WriteLine, cancellationToken);
+                    extra.Add(replica);
+                    targets.Add(new IdleTarget(replica.Jt808.ToString(), replica.Probe));
+                }
+
+                Console.WriteLine($"idle JT/T 808 connections: {count:N0} over {targets.Count} replica(s) …");
+                await RunAsync("idle JT/T 808", () => IdleConnections.RunAsync(targets, count, Duration.Parse(parse.GetValue(hold)!), parse.GetValue(heartbeat), Console.WriteLine, cancellationToken));
+            }
+            finally
+            {
+                extra.ForEach(r => r.Dispose());
+            }
         }
     }
     catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or Grpc.Core.RpcException or Confluent.Kafka.KafkaException)
