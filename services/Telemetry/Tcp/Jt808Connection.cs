@@ -45,12 +45,14 @@ internal sealed partial class Jt808Connection(Socket socket, Jt808ConnectionServ
         await using var stream = new NetworkStream(socket, ownsSocket: true);
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 1024, minimumReadSize: 256, leaveOpen: true, useZeroByteReads: true));
         var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 256, leaveOpen: true));
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var inbound = new List<Inbound>();
         try
         {
             while (true)
             {
+                // The idle clock runs only while waiting for bytes, not while a message is handled (an ingest may
+                // take up to Jt808:IngestTimeout).
                 idle.CancelAfter(services.Options.IdleTimeout);
                 ReadResult read;
                 try
@@ -61,6 +63,13 @@ internal sealed partial class Jt808Connection(Socket socket, Jt808ConnectionServ
                 {
                     LogIdle(_logger, id, remote, services.Options.IdleTimeout);
                     break;
+                }
+
+                if (!idle.TryReset())
+                {
+                    // The clock ran out just as bytes arrived: they count, start a fresh one.
+                    idle.Dispose();
+                    idle = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 }
 
                 var buffer = read.Buffer;
@@ -93,6 +102,7 @@ internal sealed partial class Jt808Connection(Socket socket, Jt808ConnectionServ
         }
         finally
         {
+            idle.Dispose();
             await reader.CompleteAsync();
             await writer.CompleteAsync();
         }

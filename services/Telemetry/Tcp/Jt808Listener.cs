@@ -129,12 +129,12 @@ internal sealed partial class Jt808Listener(
             client.NoDelay = true;
             var id = Interlocked.Increment(ref _nextId);
             var connection = new Jt808Connection(client, shared, id);
-            var running = RunAsync(connection);
-            _connections.TryAdd(id, running);
-            if (running.IsCompleted)
-            {
-                _connections.TryRemove(id, out _);
-            }
+
+            // Registered before it runs: a connection that ends at once (a balancer's TCP probe) removes its own entry,
+            // never before it exists, so the count and the limit cannot drift.
+            var start = new Task<Task>(() => RunAsync(connection));
+            _connections.TryAdd(id, start.Unwrap());
+            start.Start(TaskScheduler.Default);
         }
     }
 
@@ -177,7 +177,6 @@ internal sealed partial class Jt808Listener(
 
     private async Task RunAsync(Jt808Connection connection)
     {
-        await Task.Yield();
         try
         {
             await connection.RunAsync(_stopping.Token);
