@@ -260,6 +260,7 @@ internal sealed partial class CheckDependencies(
         WaybillStatus.InTransit => "IN_TRANSIT",
         WaybillStatus.Delivered => "DELIVERED",
         WaybillStatus.Cancelled => "CANCELLED",
+        WaybillStatus.Expired => "EXPIRED",
         _ => "UNSPECIFIED",
     };
 

@@ -84,6 +84,7 @@ internal sealed class TripStore(IDbContextFactory<RouteComplianceDbContext> fact
         WaybillStatus.InTransit => TripStatus.InTransit,
         WaybillStatus.Delivered => TripStatus.Delivered,
         WaybillStatus.Cancelled => TripStatus.Cancelled,
+        WaybillStatus.Expired => TripStatus.Cancelled,
         _ => type switch
         {
             WaybillEvent.Types.EventType.Loaded => TripStatus.Loaded,

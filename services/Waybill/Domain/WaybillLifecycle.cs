@@ -4,8 +4,8 @@ using HazChem.Transport.ServiceDefaults.Errors;
 namespace HazChem.Transport.Waybill.Domain;
 
 /// <summary>
-/// The lifecycle ISSUED → LOADED → IN_TRANSIT → DELIVERED, or CANCELLED from ISSUED or LOADED; amendments only
-/// while ISSUED. Every change makes a new version. Pure.
+/// The lifecycle ISSUED → LOADED → IN_TRANSIT → DELIVERED, or CANCELLED from ISSUED or LOADED, or EXPIRED from
+/// ISSUED (<see cref="WaybillExpiry"/>); amendments only while ISSUED. Every change makes a new version. Pure.
 /// </summary>
 internal static class WaybillLifecycle
 {
@@ -16,6 +16,7 @@ internal static class WaybillLifecycle
         [ChangeKind.Departed] = ([LifecycleStatus.Loaded], LifecycleStatus.InTransit),
         [ChangeKind.Delivered] = ([LifecycleStatus.InTransit, LifecycleStatus.Loaded], LifecycleStatus.Delivered),
         [ChangeKind.Cancelled] = ([LifecycleStatus.Issued, LifecycleStatus.Loaded], LifecycleStatus.Cancelled),
+        [ChangeKind.Expired] = ([LifecycleStatus.Issued], LifecycleStatus.Expired),
     };
 
     /// <summary>ISSUED, LOADED and IN_TRANSIT hold the vehicle (W-ONE-ACTIVE).</summary>
@@ -38,7 +39,7 @@ internal static class WaybillLifecycle
                 new Finding(
                     RuleCodes.State,
                     $"waybill:{current.Id}",
-                    $"cannot {Verb(change)} a waybill that is {StatusName(current.Status)} (allowed from {string.Join(" or ", transition.From.Select(StatusName))})"),
+                    $"cannot {Verb(change)} a waybill that is {StatusName(current.Status)} (allowed from {string.Join(" or ", transition.From.Select(StatusName))}){Hint(current.Status)}"),
             ]);
         }
 
@@ -90,8 +91,14 @@ internal static class WaybillLifecycle
         LifecycleStatus.InTransit => "IN_TRANSIT",
         LifecycleStatus.Delivered => "DELIVERED",
         LifecycleStatus.Cancelled => "CANCELLED",
+        LifecycleStatus.Expired => "EXPIRED",
         _ => status.ToString(),
     };
+
+    /// <summary>An expired waybill is final; what the caller should do instead is not obvious from the status alone.</summary>
+    private static string Hint(LifecycleStatus status) => status == LifecycleStatus.Expired
+        ? "; it expired unloaded after its travel window ended, issue a new waybill for the trip"
+        : "";
 
     private static string Verb(ChangeKind change) => change switch
     {
@@ -100,6 +107,7 @@ internal static class WaybillLifecycle
         ChangeKind.Departed => "depart",
         ChangeKind.Delivered => "deliver",
         ChangeKind.Cancelled => "cancel",
+        ChangeKind.Expired => "expire",
         _ => change.ToString().ToLowerInvariant(),
     };
 }

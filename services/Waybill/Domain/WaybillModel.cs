@@ -1,6 +1,6 @@
 namespace HazChem.Transport.Waybill.Domain;
 
-/// <summary>Lifecycle status. ISSUED, LOADED and IN_TRANSIT are active (W-ONE-ACTIVE).</summary>
+/// <summary>Lifecycle status. ISSUED, LOADED and IN_TRANSIT are active (W-ONE-ACTIVE); the others are final.</summary>
 internal enum LifecycleStatus
 {
     Issued,
@@ -8,6 +8,9 @@ internal enum LifecycleStatus
     InTransit,
     Delivered,
     Cancelled,
+
+    /// <summary>Never loaded, and the travel window ended (plus the grace): the service retired it (<see cref="WaybillExpiry"/>).</summary>
+    Expired,
 }
 
 /// <summary>What a version of a waybill changed.</summary>
@@ -19,6 +22,7 @@ internal enum ChangeKind
     Departed,
     Delivered,
     Cancelled,
+    Expired,
 }
 
 /// <summary>Coordinate reference system of incoming coordinates.</summary>

@@ -18,7 +18,7 @@ internal static partial class WaybillServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the Waybill service: options, the dangerous-goods list (loaded at start), storage, Kafka with the
-    /// outbox publisher, and the Qualification client.
+    /// outbox publisher, the expiry sweeper, and the Qualification client.
     /// </summary>
     public static WebApplicationBuilder AddWaybill(this WebApplicationBuilder builder)
     {
@@ -38,6 +38,7 @@ internal static partial class WaybillServiceCollectionExtensions
         services.AddServiceClient<QualificationService.QualificationServiceClient>(builder.Configuration, "Qualification");
         services.AddTransient<IQualificationRegistry, QualificationRegistry>();
         services.AddScoped<WaybillOperations>();
+        services.AddHostedService<WaybillExpirySweeper>();
         return builder;
     }
 

@@ -38,7 +38,8 @@ internal static class WaybillMapping
         WaybillStatus.InTransit => LifecycleStatus.InTransit,
         WaybillStatus.Delivered => LifecycleStatus.Delivered,
         WaybillStatus.Cancelled => LifecycleStatus.Cancelled,
-        _ => throw new ServiceDefaults.Errors.InvalidInputException("status", $"unknown status {(int)status}; use ISSUED, LOADED, IN_TRANSIT, DELIVERED or CANCELLED"),
+        WaybillStatus.Expired => LifecycleStatus.Expired,
+        _ => throw new ServiceDefaults.Errors.InvalidInputException("status", $"unknown status {(int)status}; use ISSUED, LOADED, IN_TRANSIT, DELIVERED, CANCELLED or EXPIRED"),
     };
 
     public static WaybillStatus ToProto(LifecycleStatus status) => status switch
@@ -48,6 +49,7 @@ internal static class WaybillMapping
         LifecycleStatus.InTransit => WaybillStatus.InTransit,
         LifecycleStatus.Delivered => WaybillStatus.Delivered,
         LifecycleStatus.Cancelled => WaybillStatus.Cancelled,
+        LifecycleStatus.Expired => WaybillStatus.Expired,
         _ => WaybillStatus.Unspecified,
     };
 
@@ -59,6 +61,7 @@ internal static class WaybillMapping
         ChangeKind.Departed => WaybillEvent.Types.EventType.InTransit,
         ChangeKind.Delivered => WaybillEvent.Types.EventType.Delivered,
         ChangeKind.Cancelled => WaybillEvent.Types.EventType.Cancelled,
+        ChangeKind.Expired => WaybillEvent.Types.EventType.Expired,
         _ => WaybillEvent.Types.EventType.Unspecified,
     };
 

@@ -150,6 +150,37 @@ internal sealed partial class WaybillOperations(
         });
     }
 
+    /// <summary>
+    /// ISSUED → EXPIRED when <see cref="WaybillExpiry.IsDue"/> at <paramref name="now"/> (the expiry sweeper, actor
+    /// <c>system:expiry</c>): a new version and one EXPIRED event, committed only if the waybill is still at the version
+    /// read. A concurrent change (a cancel, a loading, another replica's expiry) wins the race; then the waybill is read
+    /// again and is usually no longer due. Null when nothing was expired (absent, not due, or still contended).
+    /// </summary>
+    public async Task<WaybillView?> ExpireIfDueAsync(string waybillId, DateTimeOffset now, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(waybillId);
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var current = (await store.GetAsync(waybillId, 0, cancellationToken))?.Snapshot;
+            if (current is null || !WaybillExpiry.IsDue(current, now, grace))
+            {
+                return null;
+            }
+
+            try
+            {
+                return await CommitAsync(WaybillExpiry.Expire(current, now), ChangeKind.Expired, WaybillExpiry.Actor, WaybillExpiry.Reason(current), cancellationToken);
+            }
+            catch (ConcurrentChangeException)
+            {
+                LogRetry(logger, waybillId, attempt);
+            }
+        }
+
+        // Still contended: the next sweep looks again.
+        return null;
+    }
+
     /// <summary>A waybill (latest or a given version) with its history; a carrier sees only its own.</summary>
     public async Task<WaybillView> GetAsync(Actor caller, string? id, int version, CancellationToken cancellationToken)
     {

@@ -62,6 +62,21 @@ internal sealed class WaybillOptions : IValidatableObject
     [Range(1, 10_000)]
     public int OutboxBatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// How long after its travel window ended an ISSUED (never loaded) waybill is expired and frees its vehicle: a
+    /// margin for a truck that arrives late at the loading terminal. At most 7 days.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan ExpiryGrace { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>How often each replica looks for waybills to expire.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan ExpiryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Active waybills read per expiry batch (one bounded read, then one transaction per expired waybill).</summary>
+    [Range(1, 10_000)]
+    public int ExpiryBatchSize { get; set; } = 100;
+
     /// <summary>The highly toxic UN numbers as a set.</summary>
     public IReadOnlySet<string> HighlyToxic() => Split(HighlyToxicUnNumbers);
 

@@ -53,7 +53,7 @@ internal sealed class WaybillVersionRow
 /// <summary>
 /// "This plate is on an active waybill": one row per vehicle and trailer plate of each ISSUED, LOADED or IN_TRANSIT
 /// waybill. The primary key on the plate is what enforces W-ONE-ACTIVE under concurrency, on PostgreSQL and SQLite
-/// alike; the row goes when the waybill is delivered or cancelled.
+/// alike; the row goes when the waybill is delivered, cancelled or expired.
 /// </summary>
 internal sealed class ActiveVehicleRow
 {

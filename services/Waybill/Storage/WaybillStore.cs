@@ -75,6 +75,38 @@ internal sealed class WaybillStore(IDbContextFactory<WaybillDbContext> factory)
     }
 
     /// <summary>
+    /// One page of the active waybills (at most <paramref name="limit"/>, by id after <paramref name="afterId"/>) and,
+    /// of those, the latest versions of the ISSUED ones: the expiry candidates. Driven by the active-vehicle rows, so a
+    /// sweep reads the fleet's current waybills, never the retained history. <c>Next</c> is null on the last page.
+    /// </summary>
+    public async Task<(IReadOnlyList<WaybillSnapshot> Issued, string? Next)> ActiveIssuedPageAsync(string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var active = db.ActiveVehicles.AsNoTracking().Select(a => a.WaybillId);
+        if (afterId is not null)
+        {
+            // EF Core translates this to SQL "waybill_id > @afterId", the same collation as the ORDER BY below; it never runs in .NET.
+#pragma warning disable CA1309
+            active = active.Where(id => string.Compare(id, afterId) > 0);
+#pragma warning restore CA1309
+        }
+
+        var ids = await active.Distinct().OrderBy(id => id).Take(limit).ToListAsync(cancellationToken);
+        if (ids.Count == 0)
+        {
+            return ([], null);
+        }
+
+        var issued = StatusText(LifecycleStatus.Issued);
+        var snapshots = await db.Waybills.AsNoTracking()
+            .Where(w => ids.Contains(w.Id) && w.Status == issued)
+            .Join(db.WaybillVersions, w => new { w.Id, w.Version }, v => new { Id = v.WaybillId, v.Version }, (_, v) => v.Snapshot)
+            .ToListAsync(cancellationToken);
+        return ([.. snapshots.Select(Deserialize)], ids.Count == limit ? ids[^1] : null);
+    }
+
+    /// <summary>
     /// Stores <paramref name="next"/> as a new waybill (version 1) or as the version after
     /// <paramref name="next"/>.Version − 1, with its history entry and outbox event, in one transaction.
     /// Throws <see cref="ConcurrentChangeException"/> when another change came first and a W-ONE-ACTIVE

@@ -16,6 +16,7 @@ public sealed class WaybillLifecycleTests
     [InlineData("Loaded", "Cancelled", "Cancelled")]
     [InlineData("Loaded", "Delivered", "Delivered")]
     [InlineData("InTransit", "Delivered", "Delivered")]
+    [InlineData("Issued", "Expired", "Expired")]
     public void Advance_AllowedChange_MovesToTheNextStatusAndVersion(string fromName, string changeName, string toName)
     {
         var (from, change, to) = (Enum.Parse<LifecycleStatus>(fromName), Enum.Parse<ChangeKind>(changeName), Enum.Parse<LifecycleStatus>(toName));
@@ -35,6 +36,14 @@ public sealed class WaybillLifecycleTests
     [InlineData("Delivered", "Departed")]
     [InlineData("Cancelled", "Loaded")]
     [InlineData("Cancelled", "Amended")]
+    [InlineData("Loaded", "Expired")]
+    [InlineData("InTransit", "Expired")]
+    [InlineData("Cancelled", "Expired")]
+    [InlineData("Expired", "Expired")]
+    [InlineData("Expired", "Loaded")]
+    [InlineData("Expired", "Cancelled")]
+    [InlineData("Expired", "Delivered")]
+    [InlineData("Expired", "Amended")]
     public void Advance_IllegalChange_IsRefusedWithWState(string fromName, string changeName)
     {
         var (from, change) = (Enum.Parse<LifecycleStatus>(fromName), Enum.Parse<ChangeKind>(changeName));
@@ -51,7 +60,8 @@ public sealed class WaybillLifecycleTests
     [InlineData("InTransit", true)]
     [InlineData("Delivered", false)]
     [InlineData("Cancelled", false)]
-    public void IsActive_HoldsTheVehicleUntilDeliveredOrCancelled(string status, bool active)
+    [InlineData("Expired", false)]
+    public void IsActive_HoldsTheVehicleUntilDeliveredCancelledOrExpired(string status, bool active)
     {
         Assert.Equal(active, WaybillLifecycle.IsActive(Enum.Parse<LifecycleStatus>(status)));
     }

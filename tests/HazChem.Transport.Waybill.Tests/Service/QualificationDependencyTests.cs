@@ -37,14 +37,15 @@ public sealed class QualificationDependencyTests(PostgresFixture postgres, Kafka
         await using var stack = await WaybillStack.StartAsync(postgres, kafka, "waybill_qualification_slow",
             extraSettings: new Dictionary<string, string?> { ["Waybill:QualificationTimeout"] = "00:00:00.300" });
         var r = stack.Register();
-        stack.Qualification.Registry.Delay = TimeSpan.FromSeconds(5);
+        // Far beyond the deadline, so "answered by the deadline, not by the registry" has a wide margin on a busy machine.
+        stack.Qualification.Registry.Delay = TimeSpan.FromSeconds(60);
         var started = DateTime.UtcNow;
 
         var error = await Assert.ThrowsAsync<RpcException>(() => stack.Client.IssueWaybillAsync(WaybillStack.IssueRequest(r), stack.Waybill.As("carrier", r.CarrierId)).ResponseAsync);
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Contains("did not answer within 0.3 s", error.Status.Detail, StringComparison.Ordinal);
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(4));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
         stack.Qualification.Registry.Delay = TimeSpan.Zero;
         var missing = await Assert.ThrowsAsync<RpcException>(() => stack.Client.GetActiveWaybillForVehicleAsync(new GetActiveWaybillForVehicleRequest { Plate = r.Plate }, stack.Waybill.As("admin", "authority")).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);

@@ -24,7 +24,6 @@ namespace HazChem.Transport.Waybill.Tests.Service;
 public sealed class RealQualificationTests(PostgresFixture postgres, KafkaFixture kafka, RealQualificationTests.Hosts cache)
     : IClassFixture<RealQualificationTests.Hosts>
 {
-    private static readonly string Tomorrow = DateTime.UtcNow.Date.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     private static readonly string InTwoYears = DateTime.UtcNow.Date.AddYears(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     private static int _suffix = Random.Shared.Next(10000, 60000);
 

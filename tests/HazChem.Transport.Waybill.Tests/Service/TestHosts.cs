@@ -113,7 +113,9 @@ internal sealed class WaybillTestHost : TestHost
     /// <param name="settings">Storage, Kafka and Waybill settings.</param>
     /// <param name="qualification">The registry's handler factory; null = leave <c>Services:Qualification</c> as configured (e.g. a dead address).</param>
     /// <param name="runPublisher">False = the outbox publisher is not running (a process that died after committing).</param>
-    public static async Task<WaybillTestHost> StartAsync(string signingKey, IDictionary<string, string?> settings, Func<HttpMessageHandler>? qualification, bool runPublisher = true)
+    /// <param name="configure">Last-word service replacements (e.g. a fake <see cref="TimeProvider"/>).</param>
+    public static async Task<WaybillTestHost> StartAsync(
+        string signingKey, IDictionary<string, string?> settings, Func<HttpMessageHandler>? qualification, bool runPublisher = true, Action<IServiceCollection>? configure = null)
     {
         var all = new Dictionary<string, string?>(settings)
         {
@@ -137,6 +139,7 @@ internal sealed class WaybillTestHost : TestHost
             builder.Services.Remove(publisher);
         }
 
+        configure?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapGrpcService<WaybillGrpcService>();
         app.MapDefaultEndpoints();

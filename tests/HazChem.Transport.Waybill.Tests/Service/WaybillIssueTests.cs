@@ -42,7 +42,7 @@ public sealed class WaybillIssueTests(PostgresFixture postgres, KafkaFixture kaf
         Assert.Equal(["3"], e.GoodsClasses);
         Assert.Equal(["1203"], e.UnNumbers);
         Assert.False(e.HighHazard);
-        Assert.Equal(DateTime.UtcNow.Date.AddDays(1).AddHours(1), e.Window.Start.ToDateTime());
+        Assert.Equal(WaybillStack.TravelDay.AddHours(1), e.Window.Start.ToDateTime());
         Assert.Equal("长寿油库", e.Origin.Name);
     }
 
@@ -112,8 +112,8 @@ public sealed class WaybillIssueTests(PostgresFixture postgres, KafkaFixture kaf
             new RuleFinding { Code = "Q-VEHICLE-INSPECTION", Subject = "vehicle:" + r.Plate, Message = "due within 30 days", Blocking = false },
         ];
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => stack.Client.IssueWaybillAsync(
-            WaybillStack.IssueRequest(r, WaybillStack.Goods("1203", "3", "II", 22000)), stack.Waybill.As("carrier", r.CarrierId)).ResponseAsync);
+        var request = WaybillStack.IssueRequest(r, WaybillStack.Goods("1203", "3", "II", 22000));
+        var error = await Assert.ThrowsAsync<RpcException>(() => stack.Client.IssueWaybillAsync(request, stack.Waybill.As("carrier", r.CarrierId)).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         var findings = error.GetRpcStatus()!.GetDetail<RuleFindings>().Findings;
@@ -122,7 +122,9 @@ public sealed class WaybillIssueTests(PostgresFixture postgres, KafkaFixture kaf
             findings.Select(f => f.Code));
         Assert.False(findings.Single(f => f.Code == "Q-VEHICLE-INSPECTION").Blocking);
         var evaluation = stack.Qualification.Registry.Evaluations.Last(e => e.CarrierId == r.CarrierId);
-        Assert.Equal(DateTime.UtcNow.Date.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), evaluation.Date);
+        // Evaluated on the Shanghai date of the window's start (01:00 UTC is 09:00 there).
+        var travelDate = request.Window.Start.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8));
+        Assert.Equal(travelDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), evaluation.Date);
         Assert.Equal(("1203", "3"), (evaluation.Goods[0].UnNumber, evaluation.Goods[0].HazardClass));
     }
 

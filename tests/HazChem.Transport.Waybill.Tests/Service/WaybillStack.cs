@@ -5,6 +5,7 @@ using HazChem.Transport.Contracts.Common.V1;
 using HazChem.Transport.Contracts.Waybill.V1;
 using HazChem.Transport.TestSupport;
 using HazChem.Transport.Waybill.Messaging;
+using Microsoft.Extensions.DependencyInjection;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 
 [assembly: AssemblyFixture(typeof(PostgresFixture))]
@@ -50,7 +51,8 @@ internal sealed class WaybillStack : IAsyncDisposable
         await Qualification.DisposeAsync();
     }
 
-    public static async Task<WaybillStack> StartAsync(PostgresFixture postgres, KafkaFixture kafka, string name, bool runPublisher = true, IDictionary<string, string?>? extraSettings = null)
+    public static async Task<WaybillStack> StartAsync(
+        PostgresFixture postgres, KafkaFixture kafka, string name, bool runPublisher = true, IDictionary<string, string?>? extraSettings = null, Action<IServiceCollection>? configure = null)
     {
         postgres.Require();
         kafka.Require();
@@ -65,7 +67,7 @@ internal sealed class WaybillStack : IAsyncDisposable
             settings[k] = v;
         }
 
-        var waybill = await WaybillTestHost.StartAsync(key, settings, qualification.Server.CreateHandler, runPublisher);
+        var waybill = await WaybillTestHost.StartAsync(key, settings, qualification.Server.CreateHandler, runPublisher, configure);
         return new WaybillStack(qualification, waybill, topic, connectionString, key, kafka);
     }
 
@@ -90,10 +92,17 @@ internal sealed class WaybillStack : IAsyncDisposable
     public Registration Register(double ratedLoadKg = 30000, double tankMaxKg = 21000) =>
         Qualification.Registry.Register(Interlocked.Increment(ref _suffix).ToString("D5", CultureInfo.InvariantCulture), ratedLoadKg, tankMaxKg);
 
-    /// <summary>The DESIGN.md §4.1 request for <paramref name="r"/> (UN1203 gasoline, 20 t, tomorrow).</summary>
+    /// <summary>
+    /// The travel day of every test waybill: tomorrow (UTC) when the test run began, read once so that a test crossing
+    /// midnight UTC still expects the day its request named. The window (01:00–10:00 UTC = 09:00–18:00 in Shanghai)
+    /// lies within one Shanghai date and ends at least ten hours after the run began.
+    /// </summary>
+    public static readonly DateTime TravelDay = DateTime.UtcNow.Date.AddDays(1);
+
+    /// <summary>The DESIGN.md §4.1 request for <paramref name="r"/> (UN1203 gasoline, 20 t, on <see cref="TravelDay"/>).</summary>
     public static IssueWaybillRequest IssueRequest(Registration r, params GoodsLine[] goods)
     {
-        var tomorrow = DateTime.UtcNow.Date.AddDays(1);
+        var tomorrow = TravelDay;
         var request = new IssueWaybillRequest
         {
             CarrierId = r.CarrierId,
@@ -122,7 +131,7 @@ internal sealed class WaybillStack : IAsyncDisposable
     /// <summary>The same request as REST JSON, field names exactly as DESIGN.md §4.1.</summary>
     public static Dictionary<string, object> IssueJson(Registration r, object[]? goods = null, string emergencyPhone = "023-12345678")
     {
-        var tomorrow = DateTime.UtcNow.Date.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var tomorrow = TravelDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         return new Dictionary<string, object>
         {
             ["carrierId"] = r.CarrierId,
