@@ -60,11 +60,12 @@ internal sealed class Scenario(DevStackFixture stack)
     /// <summary>Registers the carrier, its tank truck (a fix for it is then accepted), driver, escort and tank.</summary>
     public async Task<(string Driver, string Escort, string Tank)> RegisterAsync()
     {
+        // Validity dates far beyond any run (the registry checks them on the waybill's travel dates).
         var carrier = await stack.SendOkAsync(HttpMethod.Post, "api/v1/carriers", "admin", new
         {
             name = $"重庆看板测试危货运输{Suffix}有限公司",
             creditCode = CreditCode("9150000" + Suffix + "MA5U0"),
-            permit = new { number = $"渝交运管许可字5001{Suffix}号", validFrom = "2024-01-01", validUntil = "2028-12-31", scope = new[] { "2.1", "3", "8" } },
+            permit = new { number = $"渝交运管许可字5001{Suffix}号", validFrom = "2024-01-01", validUntil = "2099-12-31", scope = new[] { "2.1", "3", "8" } },
         });
         CarrierId = carrier.GetProperty("id").GetString()!;
         await stack.SendOkAsync(HttpMethod.Post, $"api/v1/carriers/{CarrierId}/vehicles", "admin", new
@@ -72,8 +73,8 @@ internal sealed class Scenario(DevStackFixture stack)
             plate = Plate,
             kind = "TANK_TRUCK",
             ratedLoadKg = 30000,
-            roadTransportCert = new { number = "5001" + Suffix, validUntil = "2027-06-30" },
-            inspectionValidUntil = "2027-03-31",
+            roadTransportCert = new { number = "5001" + Suffix, validUntil = "2099-06-30" },
+            inspectionValidUntil = "2099-03-31",
             terminalPhone = "0139" + Suffix.PadLeft(8, '0')[..8],
         });
         var driver = await PersonAsync("DRIVER", IdNumber("50010119900101" + Suffix[2..]));
@@ -83,7 +84,7 @@ internal sealed class Scenario(DevStackFixture stack)
         {
             number = tank,
             capacityLitres = 30000,
-            inspectionValidUntil = "2027-01-31",
+            inspectionValidUntil = "2099-01-31",
             media = new[] { new { unNumber = "1203", maxLoadKg = 21000 } },
         });
         return (driver, escort, tank);
@@ -176,7 +177,7 @@ internal sealed class Scenario(DevStackFixture stack)
             idNumber,
             name = role == "DRIVER" ? "王建国" : "陈晓梅",
             role,
-            qualification = new { number = idNumber, validUntil = "2028-05-01", scope = new[] { "2", "3", "8" } },
+            qualification = new { number = idNumber, validUntil = "2099-05-01", scope = new[] { "2", "3", "8" } },
         });
         return body.GetProperty("id").GetString()!;
     }

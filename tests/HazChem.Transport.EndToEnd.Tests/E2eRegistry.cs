@@ -19,11 +19,13 @@ internal static class E2eRegistry
     public static async Task<Registry> RegisterAsync(DevStackFixture stack, string suffix, FleetSeries series)
     {
         var tail = suffix[^5..];
+        // Validity dates far beyond any run: the registry checks them on the travel and loading dates, so dates a year or
+        // two ahead would turn every flow red once the calendar reached them.
         using var carrierResponse = await stack.SendAsync(HttpMethod.Post, "api/v1/carriers", "admin", new
         {
             name = $"重庆危货运输{series.Series}{suffix}有限公司",
             creditCode = CreditCode("9150000" + tail + "MA5U" + series.CreditVariant),
-            permit = new { number = $"渝交运管许可字{series.Series}{suffix}号", validFrom = "2024-01-01", validUntil = "2028-12-31", scope = series.PermitScope },
+            permit = new { number = $"渝交运管许可字{series.Series}{suffix}号", validFrom = "2024-01-01", validUntil = "2099-12-31", scope = series.PermitScope },
         });
         var carrierBody = await BodyAsync(carrierResponse);
         Assert.True(carrierResponse.IsSuccessStatusCode, carrierBody.ToString());
@@ -35,22 +37,22 @@ internal static class E2eRegistry
             plate,
             kind = "TANK_TRUCK",
             ratedLoadKg = 30000,
-            roadTransportCert = new { number = series.Series + suffix, validUntil = "2027-06-30" },
-            inspectionValidUntil = "2027-03-31",
+            roadTransportCert = new { number = series.Series + suffix, validUntil = "2099-06-30" },
+            inspectionValidUntil = "2099-03-31",
             terminalPhone = "0139" + suffix.PadLeft(8, '0')[..8],
         }))
         {
             Assert.True(vehicle.IsSuccessStatusCode, await vehicle.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         }
 
-        var driver = await CreatePersonAsync(stack, carrierId, "DRIVER", IdNumber(series.IdArea + "19900101" + tail[2..]), "2028-05-01");
-        var escort = await CreatePersonAsync(stack, carrierId, "ESCORT", IdNumber(series.IdArea + "19850615" + tail[2..]), "2028-05-01");
+        var driver = await CreatePersonAsync(stack, carrierId, "DRIVER", IdNumber(series.IdArea + "19900101" + tail[2..]), "2099-05-01");
+        var escort = await CreatePersonAsync(stack, carrierId, "ESCORT", IdNumber(series.IdArea + "19850615" + tail[2..]), "2099-05-01");
         var tank = series.TankPrefix + suffix.PadLeft(7, '0');
         using (var tankResponse = await stack.SendAsync(HttpMethod.Post, $"api/v1/carriers/{carrierId}/tanks", "admin", new
         {
             number = tank,
             capacityLitres = 30000,
-            inspectionValidUntil = "2027-01-31",
+            inspectionValidUntil = "2099-01-31",
             media = new[] { new { unNumber = "1203", maxLoadKg = 21000 } },
         }))
         {

@@ -48,7 +48,7 @@ public sealed class LoadingCheckFlowTests(DevStackFixture stack)
         }
 
         // 3. A driver who is not the waybill's fails PERSONNEL.
-        var otherDriver = await E2eRegistry.CreatePersonAsync(stack, r.CarrierId, "DRIVER", E2eRegistry.IdNumber("50010119920202" + suffix[^3..]), "2028-05-01");
+        var otherDriver = await E2eRegistry.CreatePersonAsync(stack, r.CarrierId, "DRIVER", E2eRegistry.IdNumber("50010119920202" + suffix[^3..]), "2099-05-01");
         var wrongDriver = await CheckAsync(terminal, CheckRequest(terminal, waybillId, r with { DriverId = otherDriver }));
         Assert.Equal("REFUSE", wrongDriver.GetProperty("verdict").GetString());
         var personnel = Items(wrongDriver).Single(i => i.GetProperty("category").GetString() == "PERSONNEL");

@@ -94,11 +94,12 @@ public sealed class WaybillFlowTests(DevStackFixture stack)
     {
         var tail = suffix[^5..];
         var creditBase = "9150000" + tail + "MA5U0";
+        // Validity dates far beyond any run (the registry checks them on the travel date).
         using var carrierResponse = await stack.SendAsync(HttpMethod.Post, "api/v1/carriers", "admin", new
         {
             name = $"重庆危货运输{suffix}有限公司",
             creditCode = CreditCode(creditBase),
-            permit = new { number = $"渝交运管许可字5000{suffix}号", validFrom = "2024-01-01", validUntil = "2028-12-31", scope },
+            permit = new { number = $"渝交运管许可字5000{suffix}号", validFrom = "2024-01-01", validUntil = "2099-12-31", scope },
         });
         var carrierBody = await Body(carrierResponse);
         Assert.True(carrierResponse.IsSuccessStatusCode, carrierBody.ToString());
@@ -110,22 +111,22 @@ public sealed class WaybillFlowTests(DevStackFixture stack)
             plate,
             kind = "TANK_TRUCK",
             ratedLoadKg = 30000,
-            roadTransportCert = new { number = "5000" + suffix, validUntil = "2027-06-30" },
-            inspectionValidUntil = "2027-03-31",
+            roadTransportCert = new { number = "5000" + suffix, validUntil = "2099-06-30" },
+            inspectionValidUntil = "2099-03-31",
             terminalPhone = "0138" + suffix.PadLeft(8, '0')[..8],
         }))
         {
             Assert.True(vehicle.IsSuccessStatusCode, await vehicle.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         }
 
-        var driver = await CreatePersonAsync(carrierId, "DRIVER", IdNumber("50010119900101" + tail[2..]), validUntil: "2028-05-01");
-        var escort = await CreatePersonAsync(carrierId, "ESCORT", IdNumber("50010119850615" + tail[2..]), validUntil: "2028-05-01");
+        var driver = await CreatePersonAsync(carrierId, "DRIVER", IdNumber("50010119900101" + tail[2..]), validUntil: "2099-05-01");
+        var escort = await CreatePersonAsync(carrierId, "ESCORT", IdNumber("50010119850615" + tail[2..]), validUntil: "2099-05-01");
         var tank = "TK" + suffix.PadLeft(7, '0');
         using (var tankResponse = await stack.SendAsync(HttpMethod.Post, $"api/v1/carriers/{carrierId}/tanks", "admin", new
         {
             number = tank,
             capacityLitres = 30000,
-            inspectionValidUntil = "2027-01-31",
+            inspectionValidUntil = "2099-01-31",
             media = new[] { new { unNumber = "1203", maxLoadKg = 21000 }, new { unNumber = "1005", maxLoadKg = 10000 } },
         }))
         {

@@ -31,7 +31,7 @@ internal static class DemoScenario
         {
             name = "重庆长江危货运输有限公司",
             creditCode = "91500115MA5YDEM01M",
-            permit = new { number = "渝交运管许可字500115000001号", validFrom = "2024-01-01", validUntil = "2028-12-31", scope = new[] { "2.1", "3", "8" } },
+            permit = new { number = "渝交运管许可字500115000001号", validFrom = "2024-01-01", validUntil = ValidFor(years: 3), scope = new[] { "2.1", "3", "8" } },
         }, cancellationToken);
         var carrierId = carrier.GetProperty("id").GetString()!;
         await PostAsync(http, admin, $"api/v1/carriers/{carrierId}/vehicles", Vehicle("渝A12345", "013800138000"), cancellationToken);
@@ -75,13 +75,16 @@ internal static class DemoScenario
         return $"demo data created: carrier {carrierId}, vehicles 渝A12345 and 渝B67890, waybill {summary.waybillId}";
     }
 
+    /// <summary>A validity end this many years after today: the demo stays valid whenever a fresh data folder is made.</summary>
+    private static string ValidFor(int years) => DateTime.UtcNow.Date.AddYears(years).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     private static object Vehicle(string plate, string terminalPhone) => new
     {
         plate,
         kind = "TANK_TRUCK",
         ratedLoadKg = 30000,
-        roadTransportCert = new { number = "500115" + plate[^5..], validUntil = "2027-06-30" },
-        inspectionValidUntil = "2027-03-31",
+        roadTransportCert = new { number = "500115" + plate[^5..], validUntil = ValidFor(years: 2) },
+        inspectionValidUntil = ValidFor(years: 1),
         terminalPhone,
     };
 
@@ -89,7 +92,7 @@ internal static class DemoScenario
     {
         number,
         capacityLitres = 30000,
-        inspectionValidUntil = "2027-01-31",
+        inspectionValidUntil = ValidFor(years: 1),
         media = new[] { new { unNumber, maxLoadKg } },
     };
 
@@ -100,7 +103,7 @@ internal static class DemoScenario
             idNumber,
             name,
             role,
-            qualification = new { number = idNumber, validUntil = "2029-05-01", scope = new[] { "2", "3", "8" } },
+            qualification = new { number = idNumber, validUntil = ValidFor(years: 3), scope = new[] { "2", "3", "8" } },
         }, cancellationToken);
         return person.GetProperty("id").GetString()!;
     }
