@@ -164,7 +164,7 @@ internal sealed class Scenario(DevStackFixture stack)
 
     public async Task<JsonElement> PostFixesAsync(int part)
     {
-        var result = await stack.SendOkAsync(HttpMethod.Post, "api/v1/positions:batch", "gps", new { positions = Fixes(part) }, subject: "http-gateway-dashboard");
+        var result = await stack.SendOkAsync(HttpMethod.Post, "api/v1/positions:batch", "gps", new { positions = Fixes(part) }, subject: CarrierId); // the carrier's own platform
         var rejected = result.TryGetProperty("rejected", out var r) ? r.GetArrayLength() : 0;
         Assert.True(rejected == 0, $"fixes rejected: {result}");
         return result;

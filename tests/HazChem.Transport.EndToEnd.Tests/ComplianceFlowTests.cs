@@ -200,7 +200,7 @@ public sealed class ComplianceFlowTests(DevStackFixture stack)
             ["headingDeg"] = 0,
             ["valid"] = true,
         })]);
-        using var response = await SendJsonAsync(HttpMethod.Post, "api/v1/positions:batch", "gps", new JsonObject { ["positions"] = positions });
+        using var response = await SendJsonAsync(HttpMethod.Post, "api/v1/positions:batch", "gps", new JsonObject { ["positions"] = positions }, DevStack.PlatformGateway);
         var body = await Body(response);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"positions:batch: {(int)response.StatusCode} {body}");
         Assert.True(body.GetProperty("accepted").GetInt32() == fixes.Count, body.ToString());

@@ -40,7 +40,7 @@ public sealed class LoadingCheckFlowTests(DevStackFixture stack)
             {
                 new { plate = r.Plate, fixTime = DateTime.UtcNow.AddSeconds(-5).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), lat = 29.60, lon = 106.50, speedKmh = 0.0, headingDeg = 90.0, valid = true },
             },
-        }, subject: "gw-" + suffix))
+        }, subject: r.CarrierId))
         {
             var body = await Body(report);
             Assert.True(report.StatusCode == HttpStatusCode.OK, $"{(int)report.StatusCode} {body}");

@@ -19,7 +19,7 @@ public sealed class TelemetryFlowTests(DevStackFixture stack)
     public async Task PositionsBatch_OneGoodTwoBad_LatestPositionAndTrackThroughTheGateway()
     {
         var suffix = Random.Shared.Next(10000, 99999).ToString(CultureInfo.InvariantCulture);
-        var (plate, _) = await RegisterVehicleAsync(suffix);
+        var (plate, phone) = await RegisterVehicleAsync(suffix);
         var fixTime = Now().AddMinutes(-2);
 
         using var report = await stack.SendAsync(HttpMethod.Post, "api/v1/positions:batch", "gps", new
@@ -30,7 +30,7 @@ public sealed class TelemetryFlowTests(DevStackFixture stack)
                 new { plate, fixTime = Rfc3339(fixTime.AddSeconds(10)), lat = 95.0, lon = 106.50, valid = true },
                 new { plate, fixTime = "2099-01-01T00:00:00Z", lat = 29.60, lon = 106.50, valid = true },
             },
-        }, subject: "gw-" + suffix);
+        }, subject: phone); // the vehicle's own terminal reporting over HTTP
         var body = await Body(report);
         Assert.True(report.StatusCode == HttpStatusCode.OK, $"{(int)report.StatusCode} {body}");
         Assert.Equal(1, body.GetProperty("accepted").GetInt32());
@@ -44,6 +44,27 @@ public sealed class TelemetryFlowTests(DevStackFixture stack)
 
         var track = await TrackAsync(plate, fixTime.AddMinutes(-1), fixTime.AddMinutes(1), count: 1);
         Assert.Equal(48.0, Assert.Single(track).GetProperty("speedKmh").GetDouble(), 1);
+    }
+
+    [Fact]
+    public async Task PositionsBatch_GatewayNotBoundToTheVehicle_UnboundAndNotTheLatestPosition()
+    {
+        var suffix = Random.Shared.Next(10000, 99999).ToString(CultureInfo.InvariantCulture);
+        var (plate, _) = await RegisterVehicleAsync(suffix);
+
+        using var report = await stack.SendAsync(HttpMethod.Post, "api/v1/positions:batch", "gps", new
+        {
+            positions = new[] { new { plate, fixTime = Rfc3339(Now().AddMinutes(-1)), lat = 29.60, lon = 106.50, speedKmh = 30.0, headingDeg = 0.0, valid = true } },
+        }, subject: "another-carriers-platform");
+        var body = await Body(report);
+
+        Assert.True(report.StatusCode == HttpStatusCode.OK, $"{(int)report.StatusCode} {body}");
+        Assert.Equal(0, body.GetProperty("accepted").GetInt32());
+        var rejected = Assert.Single(body.GetProperty("rejected").EnumerateArray());
+        Assert.Equal("T-UNBOUND", rejected.GetProperty("code").GetString());
+        Assert.Contains("not bound to gateway 'another-carriers-platform'", rejected.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        using var position = await stack.SendAsync(HttpMethod.Get, $"api/v1/vehicles/{Uri.EscapeDataString(plate)}/position", "police");
+        Assert.Equal(HttpStatusCode.NotFound, position.StatusCode);
     }
 
     [Fact]

@@ -369,7 +369,7 @@ internal static class ComplianceBenchmark
                 .SeedAsync(fleet, seeded.CarrierId, settings.PlateLetter[0], stack.Kafka, run, settings.OutsideWindow, cancellationToken);
         }
 
-        return (fleet, await tokens("gps", "compliance-benchmark", cancellationToken), waybills);
+        return (fleet, await tokens("gps", FleetSeeder.DevPlatformGateway, cancellationToken), waybills);
     }
 
     private static string LoadAverage()

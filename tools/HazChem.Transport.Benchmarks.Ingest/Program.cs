@@ -86,7 +86,7 @@ root.SetAction(async (parse, cancellationToken) =>
 
         if (which is "grpc" or "all")
         {
-            var bearer = parse.GetValue(token) ?? await FleetSeeder.DevTokens(http)("gps", "ingest-benchmark", cancellationToken);
+            var bearer = parse.GetValue(token) ?? await FleetSeeder.DevTokens(http)("gps", FleetSeeder.DevPlatformGateway, cancellationToken);
             Console.WriteLine($"gRPC: {parse.GetValue(grpc)} …");
             await RunAsync("gRPC ReportPositions", () => Scenarios.GrpcAsync(new Uri(parse.GetValue(grpc)!), bearer, fleet, factory, parse.GetValue(streams), parse.GetValue(batch), w, d, probe, kafka, cancellationToken));
         }

@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using HazChem.Transport.Dev;
 
 namespace HazChem.Transport.Benchmarks.LoadingCheck;
 
@@ -164,7 +165,7 @@ internal static class LoadingCheckBenchmark
         }, cancellationToken);
         var carrierId = carrier.GetProperty("id").GetString()!;
         var carrierToken = await TokenAsync(http, "carrier", carrierId, cancellationToken);
-        var gps = await TokenAsync(http, "gps", "bench-gateway", cancellationToken);
+        var gps = await TokenAsync(http, "gps", DevStack.PlatformGateway, cancellationToken);
         var tomorrow = DateTime.UtcNow.Date.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var until = DateTime.UtcNow.Date.AddYears(3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var vehicles = new List<SeededVehicle>();

@@ -47,6 +47,13 @@ public sealed record DevStackOptions
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "A software stack, not a Stack<T>.")]
 public sealed class DevStack : IAsyncDisposable
 {
+    /// <summary>
+    /// The gps token subject the dev stack trusts as a platform gateway (Telemetry:PlatformGateways): the simulator,
+    /// the benchmarks and the tests report any vehicle with it. Other gps subjects report only their carrier's
+    /// vehicles or their own terminal. The simulator spells the same value (it does not reference this assembly).
+    /// </summary>
+    public const string PlatformGateway = "dev-platform";
+
     /// <summary>The services in start order: short name, project folder, assembly name.</summary>
     public static readonly IReadOnlyList<(string Name, string Folder, string Assembly)> Services =
     [
@@ -151,6 +158,7 @@ public sealed class DevStack : IAsyncDisposable
             ["Services__LoadingCheck"] = addresses["loadingcheck"].ToString(),
             ["Services__Telemetry"] = addresses["telemetry"].ToString(),
             ["Services__RouteCompliance"] = addresses["routecompliance"].ToString(),
+            ["Telemetry__PlatformGateways__0"] = PlatformGateway,
         };
 
         var jt808Port = options.Jt808Port == 0 ? FreePort() : options.Jt808Port;

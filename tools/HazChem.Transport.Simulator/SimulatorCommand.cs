@@ -145,7 +145,7 @@ internal static class SimulatorCommand
             return new Jt808Transport(ParseEndPoint(jt808), stats, locals);
         }
 
-        token ??= await FleetSeeder.DevTokens(gateway)("gps", "fleet-simulator", cancellationToken);
+        token ??= await FleetSeeder.DevTokens(gateway)("gps", FleetSeeder.DevPlatformGateway, cancellationToken);
         if (kind == "grpc")
         {
             var channel = GrpcChannel.ForAddress(grpc, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });

@@ -31,7 +31,7 @@ internal sealed class TelemetryGrpcService(
         await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
         {
             var fixes = PositionMapping.FromRequest(request.Positions, PositionSource.Grpc, time.GetUtcNow(), options.Value.MaxBatchSize);
-            var result = await pipeline.IngestAsync(fixes, context.CancellationToken);
+            var result = await pipeline.IngestAsync(fixes, Caller(context).Subject, context.CancellationToken);
             var response = new ReportPositionsResponse { BatchId = request.BatchId, Accepted = result.Accepted };
             response.Rejected.AddRange(result.Rejected.Select(r => new RejectedFix { Index = r.Index, Code = r.Rejection.Code, Reason = r.Rejection.Reason }));
             await responseStream.WriteAsync(response, context.CancellationToken);
@@ -42,7 +42,7 @@ internal sealed class TelemetryGrpcService(
     public override async Task<ReportPositionsBatchResponse> ReportPositionsBatch(ReportPositionsBatchRequest request, ServerCallContext context)
     {
         var fixes = PositionMapping.FromRequest(request.Positions, PositionSource.Http, time.GetUtcNow(), options.Value.MaxBatchSize);
-        var result = await pipeline.IngestAsync(fixes, context.CancellationToken);
+        var result = await pipeline.IngestAsync(fixes, Caller(context).Subject, context.CancellationToken);
         var response = new ReportPositionsBatchResponse { Accepted = result.Accepted };
         response.Rejected.AddRange(result.Rejected.Select(r => new RejectedFix { Index = r.Index, Code = r.Rejection.Code, Reason = r.Rejection.Reason }));
         return response;

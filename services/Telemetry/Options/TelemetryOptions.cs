@@ -37,6 +37,13 @@ internal sealed class TelemetryOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan UnknownVehicleCacheTime { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Token subjects (role gps) of platform gateways that may report any registered vehicle — e.g. the provincial
+    /// monitoring platform relaying its terminals. Other gateways report only the vehicles bound to them: their
+    /// subject is the vehicle's carrier id (the carrier's own platform) or its terminal phone (a single device).
+    /// </summary>
+    public IList<string> PlatformGateways { get; } = [];
+
     /// <summary>Deadline of a call to the Qualification service.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:02:00")]
     public TimeSpan QualificationTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -11,15 +11,19 @@ internal sealed class FixBatch
     private readonly Rejection?[] _rejections;
     private readonly string?[] _fixIds;
 
-    public FixBatch(IReadOnlyList<Fix> fixes)
+    public FixBatch(IReadOnlyList<Fix> fixes, string? reporter = null)
     {
         ArgumentNullException.ThrowIfNull(fixes);
         Fixes = fixes;
+        Reporter = reporter ?? "";
         _rejections = new Rejection?[fixes.Count];
         _fixIds = new string?[fixes.Count];
     }
 
     public IReadOnlyList<Fix> Fixes { get; }
+
+    /// <summary>Who reported a gateway batch (the gps token's subject); empty for JT/T 808, whose connection binds its fixes.</summary>
+    public string Reporter { get; }
 
     public int Count => Fixes.Count;
 

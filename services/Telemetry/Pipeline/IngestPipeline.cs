@@ -30,10 +30,15 @@ internal sealed partial class IngestPipeline(
     private readonly IFixFilter[] _filters = [.. filters];
     private readonly IAcceptedFixHandler[] _handlers = [.. handlers];
 
-    public async Task<IngestResult> IngestAsync(IReadOnlyList<Fix> fixes, CancellationToken cancellationToken)
+    /// <summary>Fixes of JT/T 808 connections (each fix carries the plate its authenticated connection is bound to).</summary>
+    public Task<IngestResult> IngestAsync(IReadOnlyList<Fix> fixes, CancellationToken cancellationToken) =>
+        IngestAsync(fixes, reporter: null, cancellationToken);
+
+    /// <summary>Fixes of a gateway batch; <paramref name="reporter"/> is the gps token's subject the plates must be bound to.</summary>
+    public async Task<IngestResult> IngestAsync(IReadOnlyList<Fix> fixes, string? reporter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fixes);
-        var batch = new FixBatch(fixes);
+        var batch = new FixBatch(fixes, reporter);
         try
         {
             foreach (var filter in _filters)

@@ -32,14 +32,16 @@ internal static class PositionHandlers
 }
 
 /// <summary>
-/// T-UNBOUND. A JT/T 808 fix carries the plate its authenticated connection is bound to (none: not authenticated);
-/// a gateway fix names a plate that must be a registered vehicle (looked up once per plate per batch, cached).
+/// T-UNBOUND. A JT/T 808 fix carries the plate its authenticated connection is bound to (none: not authenticated).
+/// A gateway fix names a plate that must be a registered vehicle bound to the reporting gateway (DESIGN.md: gps
+/// reports "for the vehicles bound to it"): the gateway's token subject is the vehicle's carrier id, its terminal
+/// phone, or one of the configured platform gateways. Each plate is looked up once per batch (cached).
 /// </summary>
-internal sealed class BindingFilter(IVehicleDirectory vehicles) : IFixFilter
+internal sealed class BindingFilter(IVehicleDirectory vehicles, IOptions<TelemetryOptions> options) : IFixFilter
 {
     public async ValueTask FilterAsync(FixBatch batch, CancellationToken cancellationToken)
     {
-        Dictionary<string, bool>? registered = null;
+        Dictionary<string, Rejection?>? verdicts = null;
         for (var i = 0; i < batch.Count; i++)
         {
             var fix = batch.Fixes[i];
@@ -58,16 +60,16 @@ internal sealed class BindingFilter(IVehicleDirectory vehicles) : IFixFilter
                 continue;
             }
 
-            registered ??= new Dictionary<string, bool>(StringComparer.Ordinal);
-            if (!registered.TryGetValue(fix.Plate, out var known))
+            verdicts ??= new Dictionary<string, Rejection?>(StringComparer.Ordinal);
+            if (!verdicts.TryGetValue(fix.Plate, out var verdict))
             {
-                known = await vehicles.FindByPlateAsync(fix.Plate, cancellationToken) is not null;
-                registered[fix.Plate] = known;
+                verdict = GatewayBinding.Check(fix.Plate, await vehicles.FindByPlateAsync(fix.Plate, cancellationToken), batch.Reporter, options.Value.PlatformGateways);
+                verdicts[fix.Plate] = verdict;
             }
 
-            if (!known)
+            if (verdict is { } rejection)
             {
-                batch.Reject(i, new Rejection(FixCodes.Unbound, $"plate {fix.Plate} is not a registered vehicle"));
+                batch.Reject(i, rejection);
             }
         }
     }

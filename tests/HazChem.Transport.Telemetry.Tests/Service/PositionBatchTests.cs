@@ -53,6 +53,32 @@ public sealed class PositionBatchTests(PostgresFixture postgres, KafkaFixture ka
     }
 
     [Fact]
+    public async Task ReportPositionsBatch_GatewayOfAnotherCarrier_UnboundWhileItsOwnVehicleAndTerminalAreAccepted()
+    {
+        var host = await hosts.GetAsync(postgres, kafka);
+        var own = host.Registry.Register(terminalPhone: "014700000001", carrierId: "carrier-bind-1");
+        var foreign = host.Registry.Register(carrierId: "carrier-bind-2");
+        var fixTime = Now().AddMinutes(-2);
+
+        var asCarrier = await host.Client.ReportPositionsBatchAsync(
+            Batch(Fix(own, fixTime, 29.50, 106.40), Fix(foreign, fixTime, 29.51, 106.41)), host.As(Roles.Gps, "carrier-bind-1"));
+        var asTerminal = await host.Client.ReportPositionsBatchAsync(
+            Batch(Fix(own, fixTime.AddSeconds(30), 29.501, 106.40)), host.As(Roles.Gps, "14700000001"));
+        var asStranger = await host.Client.ReportPositionsBatchAsync(
+            Batch(Fix(own, fixTime.AddSeconds(60), 29.502, 106.40)), host.As(Roles.Gps, "some-gateway"));
+
+        Assert.Equal(1, asCarrier.Accepted);
+        var rejected = Assert.Single(asCarrier.Rejected);
+        Assert.Equal((1, "T-UNBOUND"), (rejected.Index, rejected.Code));
+        Assert.Contains($"plate {foreign} is not bound to gateway 'carrier-bind-1'", rejected.Reason, StringComparison.Ordinal);
+        Assert.Equal(1, asTerminal.Accepted);
+        Assert.Equal(0, asStranger.Accepted);
+        Assert.Equal("T-UNBOUND", Assert.Single(asStranger.Rejected).Code);
+        var quarantined = await host.Client.ListQuarantinedFixesAsync(new ListQuarantinedFixesRequest { Plate = foreign }, host.As(Roles.Police));
+        Assert.Equal("T-UNBOUND", Assert.Single(quarantined.Fixes).Code);
+    }
+
+    [Fact]
     public async Task ReportPositionsBatch_AcceptedFix_OnKafkaAsPositionReportedKeyedByPlate()
     {
         var host = await hosts.GetAsync(postgres, kafka);

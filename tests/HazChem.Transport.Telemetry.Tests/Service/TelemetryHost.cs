@@ -91,6 +91,8 @@ internal sealed class TelemetryHost : IAsyncDisposable
             // Lookups are cached in production; tests rebind terminals between cases.
             ["Telemetry:VehicleCacheTime"] = "00:00:00",
             ["Telemetry:UnknownVehicleCacheTime"] = "00:00:00",
+            // Tests report as a platform gateway (any registered vehicle) unless they test the binding itself.
+            ["Telemetry:PlatformGateways:0"] = "test",
         };
         if (storage == TestStorage.Postgres)
         {

@@ -25,6 +25,12 @@ internal sealed class FleetSeeder(HttpClient gateway, TokenSource tokens, Action
     private static readonly string[] CarrierScope = ["2.1", "3", "8"];
     private static readonly string[] PersonScope = ["2", "3", "8"];
 
+    /// <summary>
+    /// The gps subject a dev stack trusts as a platform gateway (the dev launcher's <c>DevStack.PlatformGateway</c>):
+    /// gateway fixes with it may name any registered vehicle.
+    /// </summary>
+    public const string DevPlatformGateway = "dev-platform";
+
     /// <summary>Tokens from the dev launcher's <c>POST /api/v1/dev/token</c>.</summary>
     public static TokenSource DevTokens(HttpClient gateway) => async (role, subject, cancellationToken) =>
     {
