@@ -41,6 +41,7 @@ internal static class RouteComplianceServiceCollectionExtensions
         services.AddHostedService<TripEventsConsumer>();
         services.AddHostedService<PositionsConsumer>();
         services.AddHostedService<OfflineSweep>();
+        services.AddHostedService<ViolationWatchConsumer>();
         return builder;
     }
 }

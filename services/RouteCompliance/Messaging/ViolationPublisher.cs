@@ -11,7 +11,8 @@ namespace HazChem.Transport.RouteCompliance.Messaging;
 
 /// <summary>
 /// Publishes violation changes to <c>hazchem.violations.v1</c> (key = plate) with the shared idempotent producer and
-/// waits for the broker's acknowledgement, then hands them to live watchers. Event ids are deterministic, so a
+/// waits for the broker's acknowledgement, then hands them to this process's live watchers at once (those of other
+/// replicas get them from the topic, <see cref="ViolationWatchConsumer"/>; the feed drops the repeat). Event ids are deterministic, so a
 /// change re-published after a crash carries the same id and consumers drop the repeat.
 /// </summary>
 internal sealed class ViolationPublisher(IProducer<string, byte[]> producer, IOptions<KafkaOptions> kafka, ViolationFeed feed)

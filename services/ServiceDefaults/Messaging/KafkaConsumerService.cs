@@ -58,13 +58,20 @@ public abstract partial class KafkaConsumerService : BackgroundService
         }
     }
 
+    /// <summary>Adjusts the consumer's settings (e.g. a per-process feed reads from the end and commits nothing).</summary>
+    protected virtual void Configure(ConsumerConfig config)
+    {
+    }
+
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => ConsumeLoop(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private void ConsumeLoop(CancellationToken stoppingToken)
     {
-        using var consumer = new ConsumerBuilder<string, byte[]>(KafkaExtensions.ConsumerConfig(_options, _groupId, _clientId))
+        var config = KafkaExtensions.ConsumerConfig(_options, _groupId, _clientId);
+        Configure(config);
+        using var consumer = new ConsumerBuilder<string, byte[]>(config)
             .SetErrorHandler((_, error) => LogBrokerError(_logger, _groupId, error.Reason))
             .Build();
         var topics = Topics(_options);
