@@ -1,3 +1,4 @@
+using System.Data.Common;
 using HazChem.Transport.ServiceDefaults.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -56,9 +57,15 @@ public static class StorageExtensions
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
-            return await db.Database.CanConnectAsync(cancellationToken)
-                ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy("The database does not answer.");
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT 1", cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (DbException ex)
+            {
+                return HealthCheckResult.Unhealthy($"The database does not answer: {ex.Message}", ex);
+            }
         }
     }
 }
