@@ -18,7 +18,7 @@ internal static partial class WaybillServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the Waybill service: options, the dangerous-goods list (loaded at start), storage, Kafka with the
-    /// outbox publisher, the expiry sweeper, and the Qualification client.
+    /// outbox publisher and pruner, the expiry sweeper, and the Qualification client.
     /// </summary>
     public static WebApplicationBuilder AddWaybill(this WebApplicationBuilder builder)
     {
@@ -34,6 +34,7 @@ internal static partial class WaybillServiceCollectionExtensions
         services.AddKafka();
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxPublisher>();
+        services.AddHostedService<OutboxPruner>();
 
         services.AddServiceClient<QualificationService.QualificationServiceClient>(builder.Configuration, "Qualification");
         services.AddTransient<IQualificationRegistry, QualificationRegistry>();

@@ -63,6 +63,22 @@ internal sealed class WaybillOptions : IValidatableObject
     public int OutboxBatchSize { get; set; } = 100;
 
     /// <summary>
+    /// How long a sent event stays in the outbox before it is pruned; unsent events are never pruned, whatever their
+    /// age. The outbox is only the transport: the waybill and its history are kept by W-RETENTION elsewhere. At least
+    /// an hour, so a row just marked sent is never among those deleted.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
+    public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often each replica prunes sent events older than <see cref="OutboxRetention"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan OutboxPruneInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Sent events deleted per statement: a prune deletes batch after batch, each a short transaction.</summary>
+    [Range(1, 100_000)]
+    public int OutboxPruneBatchSize { get; set; } = 1000;
+
+    /// <summary>
     /// How long after its travel window ended an ISSUED (never loaded) waybill is expired and frees its vehicle: a
     /// margin for a truck that arrives late at the loading terminal. At most 7 days.
     /// </summary>

@@ -270,6 +270,39 @@ internal sealed class WaybillStore(IDbContextFactory<WaybillDbContext> factory)
     }
 
     /// <summary>
+    /// Deletes at most <paramref name="limit"/> outbox rows sent before <paramref name="sentBefore"/>, oldest first, in one
+    /// statement; returns how many went. An unsent row is never deleted, whatever its age. Idempotent, so every replica
+    /// may prune: of two concurrent deletes, the second skips the rows the first took. Only outbox rows: waybill
+    /// versions and heads are never touched (W-RETENTION).
+    /// </summary>
+    public async Task<int> DeleteSentEventsAsync(DateTimeOffset sentBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // EF cannot compare DateTimeOffset on SQLite (stored as text). julianday() reads that text, offset included,
+            // so the comparison is by instant; the embedded mode's outbox is small enough to do without the index.
+            return await db.Database.ExecuteSqlAsync(
+                $"""
+                DELETE FROM waybill_outbox WHERE sequence IN (
+                    SELECT sequence FROM waybill_outbox
+                    WHERE sent_at IS NOT NULL AND julianday(sent_at) < julianday({sentBefore})
+                    ORDER BY julianday(sent_at), sequence
+                    LIMIT {limit})
+                """,
+                cancellationToken);
+        }
+
+        // PostgreSQL: one DELETE … WHERE sequence IN (SELECT … ORDER BY sent_at, sequence LIMIT n), along the (sent_at, sequence) index.
+        return await db.Outbox
+            .Where(o => o.SentAt != null && o.SentAt < sentBefore)
+            .OrderBy(o => o.SentAt)
+            .ThenBy(o => o.Sequence)
+            .Take(limit)
+            .ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Takes or renews the publisher lease for <paramref name="owner"/> until <paramref name="now"/> + <paramref name="leaseTime"/>;
     /// false while another owner holds an unexpired lease. The conditional update is atomic on both providers.
     /// </summary>
