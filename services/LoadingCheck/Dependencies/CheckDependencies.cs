@@ -245,7 +245,8 @@ internal sealed partial class CheckDependencies(
             w.Id, w.Version, StatusName(w.Status), w.CarrierId, w.VehiclePlate, w.TrailerPlate, w.TankNumber, w.DriverId, w.EscortId,
             [.. w.Goods.Select(g => new GoodsFact(g.UnNumber, g.HazardClass, g.QuantityKg))],
             w.LoadingCheckId,
-            [.. w.Loaded.Select(l => new LoadedQuantity(l.UnNumber, l.QuantityKg))]);
+            [.. w.Loaded.Select(l => new LoadedQuantity(l.UnNumber, l.QuantityKg))],
+            w.Window?.End?.ToDateTimeOffset());
 
     private static VehicleFacts? ToFacts(Contracts.Qualification.V1.Vehicle? v) => v is null ? null : new VehicleFacts(v.Plate, v.CarrierId, v.RatedLoadKg);
 

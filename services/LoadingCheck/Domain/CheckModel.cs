@@ -81,7 +81,8 @@ internal sealed record WaybillFacts(
     string EscortId,
     IReadOnlyList<GoodsFact> Goods,
     string LoadingCheckId = "",
-    IReadOnlyList<LoadedQuantity>? Loaded = null);
+    IReadOnlyList<LoadedQuantity>? Loaded = null,
+    DateTimeOffset? WindowEnd = null);
 
 /// <summary>A registered vehicle or trailer as the check needs it.</summary>
 internal sealed record VehicleFacts(string Plate, string CarrierId, double RatedLoadKg);

@@ -51,7 +51,7 @@ internal static class LoadingCheckRules
             Personnel(input, evidence, waybill, routed),
             Inspection(evidence, routed),
             TankMedium(input, evidence, routed),
-            GoodsMatch(input, evidence, waybill, routed),
+            GoodsMatch(input, evidence, waybill, routed, now),
             Blacklist(evidence, routed),
             GpsOnline(input, evidence.Position, now, gpsMaxAge),
         };
@@ -143,7 +143,7 @@ internal static class LoadingCheckRules
             : "no tank presented; the waybill names none");
     }
 
-    private static CheckItemResult GoodsMatch(CheckInput input, Evidence evidence, WaybillFacts? waybill, Dictionary<string, List<Finding>> routed)
+    private static CheckItemResult GoodsMatch(CheckInput input, Evidence evidence, WaybillFacts? waybill, Dictionary<string, List<Finding>> routed, DateTimeOffset now)
     {
         var item = new ItemBuilder(CheckCategory.Documents, LoadingCheckCodes.GoodsMatch);
         switch (evidence.Waybill.Kind)
@@ -159,6 +159,11 @@ internal static class LoadingCheckRules
                 if (!string.Equals(waybill!.Status, Issued, StringComparison.Ordinal))
                 {
                     item.Fail($"waybill {waybill.Id} is {waybill.Status}; only an ISSUED waybill may be loaded");
+                }
+                else if (waybill.WindowEnd is { } end && end <= now)
+                {
+                    // The trip could only start as a travel-window violation (C-WINDOW); the waybill will expire unloaded.
+                    item.Fail($"the travel window of waybill {waybill.Id} ended at {end.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC; issue a new waybill for this trip");
                 }
 
                 if (!SamePlate(waybill.VehiclePlate, input.Plate))

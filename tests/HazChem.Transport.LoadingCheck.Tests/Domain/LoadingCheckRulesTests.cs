@@ -136,6 +136,27 @@ public sealed class LoadingCheckRulesTests
     }
 
     [Fact]
+    public void Evaluate_TravelWindowEnded_FailsGoodsMatchNamingTheEnd()
+    {
+        var outcome = Evaluate(Evidence(waybill: Answer<WaybillFacts>.Found(Waybill() with { WindowEnd = Now.AddMinutes(-1) })));
+
+        Assert.Equal(CheckVerdict.Refuse, outcome.Verdict);
+        var item = Item(outcome, "L-GOODS-MATCH");
+        Assert.Equal(ItemOutcome.Failed, item.Outcome);
+        Assert.Contains("travel window of waybill", item.Message, StringComparison.Ordinal);
+        Assert.Contains("ended at 2026-11-23 07:59 UTC", item.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_BeforeOrWithinTheTravelWindow_GoodsMatchPasses()
+    {
+        // Loading before the window opens is normal (the truck loads, then departs within its window).
+        var outcome = Evaluate(Evidence(waybill: Answer<WaybillFacts>.Found(Waybill() with { WindowEnd = Now.AddHours(30) })));
+
+        Assert.Equal(ItemOutcome.Passed, Item(outcome, "L-GOODS-MATCH").Outcome);
+    }
+
+    [Fact]
     public void Evaluate_NoSuchWaybill_RefusesWithGoodsMatchAndNothingPassesUnchecked()
     {
         var outcome = Evaluate(Evidence(
