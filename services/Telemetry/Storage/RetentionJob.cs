@@ -1,3 +1,4 @@
+using HazChem.Transport.ServiceDefaults.Hosting;
 using HazChem.Transport.Telemetry.Options;
 using Microsoft.Extensions.Options;
 
@@ -13,46 +14,33 @@ internal sealed partial class RetentionJob(
     QuarantineStore quarantine,
     IOptions<TelemetryOptions> options,
     TimeProvider time,
-    ILogger<RetentionJob> logger) : BackgroundService
+    ILogger<RetentionJob> logger) : PeriodicJob(time, logger)
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // The table must exist before the track writer or a GetTrack call touches it.
-        await track.EnsureSchemaAsync(time.GetUtcNow(), options.Value.TrackRetention, cancellationToken);
+        await track.EnsureSchemaAsync(Time.GetUtcNow(), options.Value.TrackRetention, cancellationToken);
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.RetentionInterval, time);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogFailed(logger, ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Value.RetentionInterval;
+
+    protected override Task RunRoundAsync(CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
+
+    /// <summary>Whatever failed, the next round tries again: a missed round only delays pruning.</summary>
+    protected override bool IsTransient(Exception exception) => true;
 
     /// <summary>One round: partitions ahead, then pruning.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         await track.EnsureSchemaAsync(now, settings.TrackRetention, cancellationToken);
         var points = await track.PruneAsync(now - settings.TrackRetention, cancellationToken);
         var quarantined = await quarantine.PruneAsync(now - settings.QuarantineRetention, cancellationToken);
-        LogPruned(logger, points, quarantined);
+        LogPruned(Logger, points, quarantined);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: track removed {Track}; {Quarantined} quarantined fixes deleted")]
     private static partial void LogPruned(ILogger logger, string track, int quarantined);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Retention round failed; retried next interval")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

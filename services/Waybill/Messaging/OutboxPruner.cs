@@ -1,3 +1,4 @@
+using HazChem.Transport.ServiceDefaults.Hosting;
 using HazChem.Transport.Waybill.Options;
 using HazChem.Transport.Waybill.Storage;
 using Microsoft.Extensions.Options;
@@ -16,38 +17,11 @@ internal sealed partial class OutboxPruner(
     WaybillStore store,
     IOptions<WaybillOptions> options,
     TimeProvider time,
-    ILogger<OutboxPruner> logger) : BackgroundService
+    ILogger<OutboxPruner> logger) : PeriodicJob(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Start-up (schema creation, the other hosted services) goes on without waiting for the first prune.
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await PruneAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
-            {
-                // Each batch is its own statement; what is left is deleted by the next prune.
-                LogPruneFailed(logger, options.Value.OutboxPruneInterval, ex);
-            }
+    protected override TimeSpan Interval => options.Value.OutboxPruneInterval;
 
-            try
-            {
-                await Task.Delay(options.Value.OutboxPruneInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task RunRoundAsync(CancellationToken cancellationToken) => PruneAsync(cancellationToken);
 
     /// <summary>One prune at the current time, batch after batch until a batch comes back short; returns how many this prune deleted.</summary>
     internal async Task<int> PruneAsync(CancellationToken cancellationToken)
@@ -55,7 +29,7 @@ internal sealed partial class OutboxPruner(
         var retention = options.Value.OutboxRetention;
         var batchSize = options.Value.OutboxPruneBatchSize;
         // Fixed for the whole prune, so the loop ends: rows sent meanwhile are newer than the cut-off.
-        var sentBefore = time.GetUtcNow() - retention;
+        var sentBefore = Time.GetUtcNow() - retention;
         var pruned = 0;
         int deleted;
         do
@@ -67,7 +41,7 @@ internal sealed partial class OutboxPruner(
 
         if (pruned > 0)
         {
-            LogPruned(logger, pruned, retention);
+            LogPruned(Logger, pruned, retention);
         }
 
         return pruned;
@@ -76,6 +50,4 @@ internal sealed partial class OutboxPruner(
     [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} waybill events from the outbox that were sent more than {Retention} ago")]
     private static partial void LogPruned(ILogger logger, int count, TimeSpan retention);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning the waybill outbox failed; next attempt in {Interval}")]
-    private static partial void LogPruneFailed(ILogger logger, TimeSpan interval, Exception exception);
 }

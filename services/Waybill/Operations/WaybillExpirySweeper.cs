@@ -1,3 +1,4 @@
+using HazChem.Transport.ServiceDefaults.Hosting;
 using HazChem.Transport.Waybill.Domain;
 using HazChem.Transport.Waybill.Options;
 using HazChem.Transport.Waybill.Storage;
@@ -18,43 +19,19 @@ internal sealed partial class WaybillExpirySweeper(
     WaybillStore store,
     IOptions<WaybillOptions> options,
     TimeProvider time,
-    ILogger<WaybillExpirySweeper> logger) : BackgroundService
+    ILogger<WaybillExpirySweeper> logger) : PeriodicJob(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Start-up (schema creation, the other hosted services) goes on without waiting for the first sweep.
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException or InvalidOperationException or TimeoutException or System.Text.Json.JsonException)
-            {
-                // Nothing is half-done (each expiry is one transaction); the next sweep starts over.
-                LogSweepFailed(logger, options.Value.ExpiryInterval, ex);
-            }
+    protected override TimeSpan Interval => options.Value.ExpiryInterval;
 
-            try
-            {
-                await Task.Delay(options.Value.ExpiryInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task RunRoundAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
+
+    /// <summary>Nothing is half-done (each expiry is one transaction), so database errors and unreadable snapshots wait for the next sweep.</summary>
+    protected override bool IsTransient(Exception exception) => base.IsTransient(exception) || exception is System.Text.Json.JsonException;
 
     /// <summary>One sweep over all active waybills at the current time; returns how many this sweep expired.</summary>
     internal async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var grace = options.Value.ExpiryGrace;
         var expired = 0;
         string? after = null;
@@ -81,7 +58,7 @@ internal sealed partial class WaybillExpirySweeper(
 
         if (expired > 0)
         {
-            LogSwept(logger, expired, grace);
+            LogSwept(Logger, expired, grace);
         }
 
         return expired;
@@ -89,7 +66,4 @@ internal sealed partial class WaybillExpirySweeper(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Expired {Count} waybills whose travel window ended more than {Grace} ago without loading")]
     private static partial void LogSwept(ILogger logger, int count, TimeSpan grace);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Waybill expiry sweep failed; next attempt in {Interval}")]
-    private static partial void LogSweepFailed(ILogger logger, TimeSpan interval, Exception exception);
 }
