@@ -22,15 +22,24 @@ internal sealed class ViolationPublisher(IProducer<string, byte[]> producer, IOp
 
     public async Task PublishAsync(IReadOnlyList<ViolationEvent> events, CancellationToken cancellationToken)
     {
-        foreach (var e in events)
+        ArgumentNullException.ThrowIfNull(events);
+
+        // All handed to the producer at once, then awaited together: one acknowledgement round trip per batch, not one
+        // per event (a batch with dozens of changes waited that many linger-and-ack times in a row). The idempotent
+        // producer keeps each partition's records in the order they were handed over, so a vehicle's changes stay in order.
+        var acknowledged = new Task[events.Count];
+        for (var i = 0; i < events.Count; i++)
         {
+            var e = events[i];
             var headers = KafkaExtensions.TraceHeaders();
             headers.Add(EventIdHeader, Encoding.UTF8.GetBytes(e.EventId));
-            await producer.ProduceAsync(
+            acknowledged[i] = producer.ProduceAsync(
                 kafka.Value.Topics.Violations,
                 new Message<string, byte[]> { Key = e.Violation.Plate, Value = e.ToByteArray(), Headers = headers },
                 cancellationToken);
         }
+
+        await Task.WhenAll(acknowledged);
 
         foreach (var e in events)
         {

@@ -39,9 +39,13 @@ internal static class PositionHandlers
 /// </summary>
 internal sealed class BindingFilter(IVehicleDirectory vehicles, IOptions<TelemetryOptions> options) : IFixFilter
 {
+    /// <summary>Registry lookups of one batch in flight at once (a batch can name thousands of plates none of which is cached).</summary>
+    internal const int LookupsInFlight = 32;
+
     public async ValueTask FilterAsync(FixBatch batch, CancellationToken cancellationToken)
     {
         Dictionary<string, Rejection?>? verdicts = null;
+        List<(string Plate, Task<VehicleBinding?> Lookup)>? pending = null;
         for (var i = 0; i < batch.Count; i++)
         {
             var fix = batch.Fixes[i];
@@ -61,18 +65,70 @@ internal sealed class BindingFilter(IVehicleDirectory vehicles, IOptions<Telemet
             }
 
             verdicts ??= new Dictionary<string, Rejection?>(StringComparer.Ordinal);
-            if (!verdicts.TryGetValue(fix.Plate, out var verdict))
+            if (verdicts.ContainsKey(fix.Plate))
             {
-                verdict = GatewayBinding.Check(fix.Plate, await vehicles.FindByPlateAsync(fix.Plate, cancellationToken), batch.Reporter, options.Value.PlatformGateways);
-                verdicts[fix.Plate] = verdict;
+                continue;
             }
 
-            if (verdict is { } rejection)
+            // Cached answers complete at once; the others are looked up concurrently, a bounded number at a time.
+            var lookup = vehicles.FindByPlateAsync(fix.Plate, cancellationToken);
+            if (lookup.IsCompletedSuccessfully)
+            {
+                verdicts[fix.Plate] = Verdict(fix.Plate, lookup.Result, batch.Reporter);
+                continue;
+            }
+
+            verdicts[fix.Plate] = null;
+            pending ??= [];
+            pending.Add((fix.Plate, lookup.AsTask()));
+            if (pending.Count == LookupsInFlight)
+            {
+                await CompleteAsync(pending, verdicts, batch.Reporter);
+            }
+        }
+
+        if (pending is { Count: > 0 })
+        {
+            await CompleteAsync(pending, verdicts!, batch.Reporter);
+        }
+
+        if (verdicts is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (!batch.IsRejected(i) && batch.Fixes[i].Source != PositionSource.Jt808 && verdicts[batch.Fixes[i].Plate] is { } rejection)
             {
                 batch.Reject(i, rejection);
             }
         }
     }
+
+    private async Task CompleteAsync(List<(string Plate, Task<VehicleBinding?> Lookup)> pending, Dictionary<string, Rejection?> verdicts, string reporter)
+    {
+        try
+        {
+            await Task.WhenAll(pending.Select(p => p.Lookup));
+        }
+        finally
+        {
+            // Every lookup has ended (or the batch fails with the first error); none is left running unobserved.
+            foreach (var (plate, lookup) in pending)
+            {
+                if (lookup.IsCompletedSuccessfully)
+                {
+                    verdicts[plate] = Verdict(plate, lookup.Result, reporter);
+                }
+            }
+
+            pending.Clear();
+        }
+    }
+
+    private Rejection? Verdict(string plate, VehicleBinding? vehicle, string reporter) =>
+        GatewayBinding.Check(plate, vehicle, reporter, options.Value.PlatformGateways);
 }
 
 /// <summary>T-INVALID, T-RANGE, T-FUTURE: the fix on its own.</summary>

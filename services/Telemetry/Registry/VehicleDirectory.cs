@@ -32,6 +32,9 @@ internal sealed partial class QualificationVehicleDirectory(
     TimeProvider time,
     ILogger<QualificationVehicleDirectory> logger) : IVehicleDirectory
 {
+    /// <summary>Cached lookups at most (a bound on memory under a flood of made-up plates; above a province's fleet).</summary>
+    private const int MaxCached = 1_000_000;
+
     private readonly ConcurrentDictionary<string, Entry> _byPlate = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Entry> _byTerminal = new(StringComparer.Ordinal);
 
@@ -82,9 +85,11 @@ internal sealed partial class QualificationVehicleDirectory(
                 $"The qualification registry did not answer the vehicle lookup of '{key}' ({ex.StatusCode}: {ex.Status.Detail}).", ex);
         }
 
-        var ttl = found is null ? settings.UnknownVehicleCacheTime : settings.VehicleCacheTime;
+        // Lifetimes spread over the last fifth of the cache time: a fleet first seen together (a gateway's first
+        // batches) must not expire together and send the registry all its lookups again in the same second.
+        var ttl = (found is null ? settings.UnknownVehicleCacheTime : settings.VehicleCacheTime) * (0.8 + (0.2 * Random.Shared.NextDouble()));
         cache[key] = new Entry(found, time.GetUtcNow() + ttl);
-        if (cache.Count > 200_000)
+        if (cache.Count > MaxCached)
         {
             // A bound on memory under a flood of made-up plates; entries are refetched on demand.
             cache.Clear();
