@@ -31,7 +31,7 @@ internal sealed class TelemetryOptions : IValidatableObject
 
     /// <summary>How long a vehicle lookup (by plate or terminal phone) is cached.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan VehicleCacheTime { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan VehicleCacheTime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long "no such vehicle" is cached (short: a vehicle registered a moment later should work soon).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
