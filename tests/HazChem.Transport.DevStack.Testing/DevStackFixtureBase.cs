@@ -55,16 +55,7 @@ public abstract class DevStackFixtureBase : IAsyncLifetime
     /// <summary>Starts the stack and waits until the gateway reports it healthy; fails with the log otherwise.</summary>
     public async ValueTask InitializeAsync()
     {
-        _stack = DevStack.Start(new DevStackOptions
-        {
-            RepositoryRoot = DevStack.FindRepositoryRoot(AppContext.BaseDirectory),
-            DataDirectory = DataDirectory,
-            GatewayPort = 0,
-            GatewayGrpcPort = 0,
-            ServiceBasePort = 0,
-            Jt808Port = 0,
-            Output = (name, line) => _log.Enqueue($"[{name}] {line}"),
-        });
+        _stack = DevStack.Start(DevStackOptions.OnFreePorts(DataDirectory, (name, line) => _log.Enqueue($"[{name}] {line}")));
         Client = new HttpClient { BaseAddress = _stack.GatewayAddress, Timeout = TimeSpan.FromSeconds(30) };
         var (healthy, body) = await _stack.WaitHealthyAsync(_healthTimeout);
         if (!healthy)

@@ -105,16 +105,7 @@ root.SetAction(async (parse, cancellationToken) =>
     var data = Path.Combine(Path.GetTempPath(), "hazchem-bench-" + Guid.NewGuid().ToString("N"));
     Console.WriteLine($"Starting the dev stack (data in {data}) ...");
     int result;
-    await using (var stack = DevStack.Start(new DevStackOptions
-    {
-        RepositoryRoot = DevStack.FindRepositoryRoot(AppContext.BaseDirectory),
-        DataDirectory = data,
-        GatewayPort = 0,
-        GatewayGrpcPort = 0,
-        ServiceBasePort = 0,
-        Jt808Port = 0,
-        Output = (name, line) => Console.Error.WriteLine($"[{name}] {line}"),
-    }))
+    await using (var stack = DevStack.Start(DevStackOptions.OnFreePorts(data, (name, line) => Console.Error.WriteLine($"[{name}] {line}"))))
     {
         var (healthy, body) = await stack.WaitHealthyAsync(TimeSpan.FromSeconds(90), cancellationToken);
         if (!healthy)

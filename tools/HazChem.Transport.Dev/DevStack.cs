@@ -38,6 +38,21 @@ public sealed record DevStackOptions
 
     /// <summary>Where child output goes (name, line).</summary>
     public Action<string, string> Output { get; init; } = (_, _) => { };
+
+    /// <summary>
+    /// A stack for tests and benchmarks: this repository (found from the running assembly), every port free, state in
+    /// <paramref name="dataDirectory"/>.
+    /// </summary>
+    public static DevStackOptions OnFreePorts(string dataDirectory, Action<string, string> output) => new()
+    {
+        RepositoryRoot = DevStack.FindRepositoryRoot(AppContext.BaseDirectory),
+        DataDirectory = dataDirectory,
+        GatewayPort = 0,
+        GatewayGrpcPort = 0,
+        ServiceBasePort = 0,
+        Jt808Port = 0,
+        Output = output,
+    };
 }
 
 /// <summary>
