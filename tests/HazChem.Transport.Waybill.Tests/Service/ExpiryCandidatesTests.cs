@@ -24,23 +24,8 @@ public sealed class ExpiryCandidatesTests(PostgresFixture postgres) : IDisposabl
     public async Task ActiveIssuedPageAsync_MixedStatusesInSmallPages_ReturnsEveryIssuedWaybillOnceAndNothingElse(string provider)
     {
         var ct = TestContext.Current.CancellationToken;
-        var builder = new DbContextOptionsBuilder<WaybillDbContext>();
-        if (provider == "Postgres")
-        {
-            postgres.Require();
-            builder.UseNpgsql(await postgres.CreateDatabaseAsync("waybill_expiry_page", ct));
-        }
-        else
-        {
-            builder.UseSqlite($"Data Source={Path.Combine(_directory, "waybill.db")}");
-        }
-
-        await using (var db = new WaybillDbContext(builder.Options))
-        {
-            await db.Database.EnsureCreatedAsync(ct);
-        }
-
-        var store = new WaybillStore(new PooledDbContextFactory<WaybillDbContext>(builder.Options));
+        var options = await StoreDatabase.CreateAsync(provider, postgres, "waybill_expiry_page", _directory);
+        var store = new WaybillStore(new PooledDbContextFactory<WaybillDbContext>(options));
         var issued = new List<string>();
         for (var i = 0; i < 7; i++)
         {

@@ -188,25 +188,10 @@ public sealed class OutboxPruneTests(PostgresFixture postgres) : IDisposable
 
     private async Task<Database> OpenAsync(string provider)
     {
-        var ct = TestContext.Current.CancellationToken;
         var recorder = new DeleteRecorder();
-        var builder = new DbContextOptionsBuilder<WaybillDbContext>().AddInterceptors(recorder);
-        if (provider == "Postgres")
-        {
-            postgres.Require();
-            builder.UseNpgsql(await postgres.CreateDatabaseAsync("waybill_outbox_prune", ct));
-        }
-        else
-        {
-            builder.UseSqlite($"Data Source={Path.Combine(_directory, "waybill.db")}");
-        }
-
-        await using (var db = new WaybillDbContext(builder.Options))
-        {
-            await db.Database.EnsureCreatedAsync(ct);
-        }
-
-        return new Database(builder.Options, recorder);
+        var options = await StoreDatabase.CreateAsync(
+            provider, postgres, "waybill_outbox_prune", _directory, new DbContextOptionsBuilder<WaybillDbContext>().AddInterceptors(recorder));
+        return new Database(options, recorder);
     }
 
     /// <summary>Records the rows each DELETE statement removed: one entry per statement.</summary>
